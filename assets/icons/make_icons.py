@@ -165,12 +165,12 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     (out / "favicon.svg").write_text(favicon_svg(), encoding="utf-8")
-    (out / "app-icon-mask.svg").write_text(mask_svg(), encoding="utf-8")
+    (out / "icon-mask.svg").write_text(mask_svg(), encoding="utf-8")
     (out / "favicon.ico").write_bytes(ico_bytes([16, 32, 48]))
-    (out / "app-icon-180.png").write_bytes(png_bytes(render(180)))
+    (out / "icon-180.png").write_bytes(png_bytes(render(180)))
     for size in (192, 512):
         pixels = render(size, scale=MASKABLE_SCALE, samples=4)
-        (out / f"app-icon-{size}.png").write_bytes(png_bytes(pixels))
+        (out / f"icon-{size}.png").write_bytes(png_bytes(pixels))
     return 0
 
 
