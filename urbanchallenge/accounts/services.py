@@ -1,0 +1,295 @@
+"""Accounts: registration, sign-in with rate limiting, server-side sessions.
+
+No function here sees a Request: views pass plain values in and get models or
+errors back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from urbanchallenge.accounts.models import (
+    ROLE_ORGANISATION_KIND,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Session,
+    SignInFailure,
+    User,
+)
+from urbanchallenge.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from urbanchallenge.settings import Settings
+from urbanchallenge.validation import (
+    Errors,
+    ValidationFailed,
+    clean_text,
+    email_field,
+    text_field,
+    website_field,
+)
+
+__all__ = [
+    "REGIONS",
+    "SignInResult",
+    "ValidationFailed",
+    "create_user",
+    "end_session",
+    "load_session",
+    "register",
+    "sign_in",
+    "start_session",
+]
+
+REGIONS = (
+    "East Midlands",
+    "East of England",
+    "London",
+    "North East",
+    "North West",
+    "Northern Ireland",
+    "Scotland",
+    "South East",
+    "South West",
+    "Wales",
+    "West Midlands",
+    "Yorkshire and the Humber",
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_email(email: str) -> str:
+    return clean_text(email).lower()
+
+
+async def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    organisation: Organisation | None = None,
+) -> User:
+    """Create one user after validating every field; raise ValidationFailed otherwise."""
+    errors = Errors()
+    data = {"email": email, "name": name}
+    clean_email = email_field(errors, data)
+    clean_name = text_field(errors, data, "name", "your full name", max_length=120)
+    problem = password_problem(password)
+    if problem:
+        errors.add("password", problem)
+    expected_kind = ROLE_ORGANISATION_KIND.get(role)
+    if expected_kind is not None and (organisation is None or organisation.kind != expected_kind):
+        errors.add("organisation", f"A {role.label.lower()} must belong to a {expected_kind.value}")
+    if expected_kind is None and organisation is not None:
+        errors.add("organisation", f"A {role.label.lower()} does not belong to an organisation")
+    errors.raise_if_any()
+    password_hash = await hash_password(password)
+    try:
+        return await User.create(
+            email=clean_email,
+            name=clean_name,
+            password_hash=password_hash,
+            role=role,
+            organisation=organisation,
+        )
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            {"email": "An account with this email address already exists. Sign in instead"}
+        ) from exc
+
+
+async def register(kind: OrganisationKind, data: Mapping[str, str]) -> User:
+    """Register a new organisation of ``kind`` and its first user, atomically.
+
+    The form fields are ``name``, ``email``, ``password``, ``organisation_name``,
+    ``region`` and ``website``.
+    """
+    errors = Errors()
+    clean_name = text_field(errors, data, "name", "your full name", max_length=120)
+    clean_email = email_field(errors, data)
+    password = data.get("password") or ""
+    problem = password_problem(password)
+    if problem:
+        errors.add("password", problem)
+    org_label = (
+        "your organisation's name"
+        if kind is OrganisationKind.PUBLIC_BODY
+        else ("your start-up's name")
+    )
+    org_name = text_field(errors, data, "organisation_name", org_label, max_length=160)
+    region = clean_text(data.get("region"))
+    if region not in REGIONS:
+        errors.add("region", "Select the region you mainly work in")
+    website = website_field(errors, data)
+    if clean_email and "email" not in errors and await User.exists(email=clean_email):
+        errors.add("email", "An account with this email address already exists. Sign in instead")
+    if (
+        org_name
+        and "organisation_name" not in errors
+        and await Organisation.exists(name_key=org_name.lower())
+    ):
+        errors.add(
+            "organisation_name",
+            "An organisation with this name is already registered. Ask a colleague who "
+            "uses UrbanChallenge to add you, or contact the service team",
+        )
+    errors.raise_if_any()
+
+    password_hash = await hash_password(password)
+    role = Role.COUNCIL_OFFICER if kind is OrganisationKind.PUBLIC_BODY else Role.STARTUP_MEMBER
+    try:
+        async with in_transaction():
+            organisation = await Organisation.create(
+                name=org_name, name_key=org_name.lower(), kind=kind, region=region, website=website
+            )
+            return await User.create(
+                email=clean_email,
+                name=clean_name,
+                password_hash=password_hash,
+                role=role,
+                organisation=organisation,
+            )
+    except IntegrityError as exc:
+        # Lost a race with a concurrent registration: nothing was saved.
+        raise ValidationFailed(
+            {"email": "An account with this email address or organisation name already exists"}
+        ) from exc
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+async def _recent_failures(settings: Settings, **match: str) -> int:
+    since = now() - timedelta(seconds=settings.sign_in_window)
+    return await SignInFailure.filter(created_at__gte=since, **match).count()
+
+
+async def sign_in(email: str, password: str, ip_address: str, settings: Settings) -> SignInResult:
+    """Check credentials, counting failures per account and per address.
+
+    Too many recent failures for the account or the address lock sign-in for
+    the rest of the window, whatever the password; the answer never says
+    whether the account exists.
+    """
+    key = normalise_email(email)[:254]
+    if (
+        await _recent_failures(settings, email=key) >= settings.sign_in_max_failures_per_account
+        or await _recent_failures(settings, ip_address=ip_address)
+        >= settings.sign_in_max_failures_per_address
+    ):
+        return SignInResult(user=None, locked=True)
+
+    user = await User.get_or_none(email=key, is_active=True) if key else None
+    if not await verify_password(user.password_hash if user else None, password[:2048]):
+        await SignInFailure.create(email=key, ip_address=ip_address, created_at=now())
+        await SignInFailure.filter(
+            created_at__lt=now() - timedelta(seconds=settings.sign_in_window)
+        ).delete()
+        return SignInResult(user=None)
+
+    assert user is not None
+    await SignInFailure.filter(email=key).delete()
+    user.last_sign_in_at = now()
+    update_fields = ["last_sign_in_at"]
+    if needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+        update_fields.append("password_hash")
+    await user.save(update_fields=update_fields)
+    return SignInResult(user=user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+async def start_session(user: User, settings: Settings, ip_address: str, user_agent: str) -> str:
+    """Create a session and return the opaque token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    moment = now()
+    await Session.create(
+        token_hash=_token_hash(token),
+        user=user,
+        created_at=moment,
+        last_seen_at=moment,
+        expires_at=moment + timedelta(seconds=settings.session_max_age),
+        ip_address=ip_address[:45],
+        user_agent=user_agent[:300],
+    )
+    return token
+
+
+# Refresh last_seen_at at most this often, so reading pages is not a write per request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+async def load_session(token: str, settings: Settings) -> Session | None:
+    """Return the live session for a cookie token (user prefetched), or None.
+
+    A session ends at its absolute expiry or after ``session_idle_timeout``
+    seconds without a request; an ended session is deleted.
+    """
+    if not token or len(token) > 128:
+        return None
+    session = await Session.get_or_none(token_hash=_token_hash(token)).prefetch_related("user")
+    if session is None:
+        return None
+    moment = now()
+    idle_limit = session.last_seen_at + timedelta(seconds=settings.session_idle_timeout)
+    if session.expires_at <= moment or idle_limit <= moment or not session.user.is_active:
+        await session.delete()
+        return None
+    if moment - session.last_seen_at >= TOUCH_INTERVAL:
+        session.last_seen_at = moment
+        await session.save(update_fields=["last_seen_at"])
+    return session
+
+
+async def end_session(token: str) -> None:
+    await Session.filter(token_hash=_token_hash(token)).delete()
+
+
+async def end_all_sessions(user: User) -> None:
+    await Session.filter(user=user).delete()
+
+
+async def change_password(user: User, data: Mapping[str, str]) -> None:
+    """Change a password after checking the current one; signs out every other session."""
+    errors = Errors()
+    current = data.get("current_password") or ""
+    new = data.get("new_password") or ""
+    if not current:
+        errors.add("current_password", "Enter your current password")
+    elif not await verify_password(user.password_hash, current):
+        errors.add("current_password", "Your current password is not correct")
+    problem = password_problem(new)
+    if problem:
+        errors.add("new_password", problem)
+    elif new == current:
+        errors.add("new_password", "Your new password must be different from your current one")
+    errors.raise_if_any()
+    user.password_hash = await hash_password(new)
+    async with in_transaction():
+        await user.save(update_fields=["password_hash"])
+        await end_all_sessions(user)

@@ -1,0 +1,112 @@
+"""create_app(): settings, routes of each area, middleware, templates and the database lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf_decorator
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from urbanchallenge import errors, health, home
+from urbanchallenge.accounts.routes import routes as account_routes
+from urbanchallenge.db import close_db, init_db
+from urbanchallenge.middleware import (
+    FormGuardMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+)
+from urbanchallenge.settings import Settings, load_settings
+from urbanchallenge.templating import build_templates
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class _PagePaths:
+    """Every non-API path needs a CSRF token, even from a visitor with no cookies yet.
+
+    asgi-csrf skips the check for cookie-less requests unless the path is in
+    ``always_protect``; sign-in and registration must be protected too (login CSRF).
+    """
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and not path.startswith("/api/")
+
+
+class CSRFMiddleware:
+    """asgi-csrf's double-submit check on every HTML form; the Bearer-token API is exempt."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        async def failed(scope: Scope, send: Send, message_id: Any) -> None:
+            async def no_body() -> Any:
+                return {"type": "http.disconnect"}
+
+            await errors.reject(
+                scope,
+                no_body,
+                send,
+                403,
+                "This form has expired or was not sent from this service. "
+                "Go back, reload the page and try again.",
+            )
+
+        self.app = asgi_csrf_decorator(
+            cookie_name="__Host-csrftoken" if settings.cookie_secure else "csrftoken",
+            signing_secret=str(settings.secret_key),
+            always_protect=_PagePaths(),
+            skip_if_scope=lambda scope: errors.is_api(scope),
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="Lax",
+            send_csrf_failed=failed,
+        )(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    """Build the ASGI app. With ``manage_database`` the lifespan opens and closes the ORM."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await init_db(settings.database_url)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_db()
+
+    routes = [
+        Route("/", home.index, name="home"),
+        Route("/_status", health.status, name="status"),
+        Mount("", routes=account_routes, name="accounts"),
+        Mount("/assets", app=StaticFiles(directory=STATIC_DIR), name="assets"),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
+        Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
+        Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
+        Middleware(CSRFMiddleware, settings=settings),
+        Middleware(SessionMiddleware, settings=settings),
+    ]
+    app = Starlette(
+        debug=settings.debug,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
+        lifespan=lifespan,
+        max_body_size=settings.max_body_size,
+    )
+    app.state.settings = settings
+    app.state.templates = build_templates()
+    return app

@@ -1,0 +1,95 @@
+"""Error responses: GOV.UK-style pages for people, problem+json for the API."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+log = logging.getLogger("urbanchallenge")
+
+TITLES = {
+    400: "There is a problem with your request",
+    401: "Sign in to continue",
+    403: "You do not have permission to view this page",
+    404: "Page not found",
+    405: "This action is not allowed here",
+    413: "What you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+
+def is_api(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith("/api/")
+
+
+def problem(
+    status: int, detail: str, *, title: str | None = None, errors: Any = None
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": status,
+        "title": title or TITLES.get(status, "Error"),
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def error_page(request: Request, status: int, detail: str = "") -> Response:
+    templates = request.app.state.templates
+    template = f"errors/{status}.html" if status in {403, 404, 500} else "errors/generic.html"
+    # Error pages may be rendered from middleware, before routing has run.
+    request.scope.setdefault("router", request.app.router)
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request,
+        template,
+        {"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
+        status_code=status,
+    )
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if is_api(request.scope):
+        response: Response = problem(exc.status_code, str(exc.detail))
+    else:
+        response = error_page(request, exc.status_code, _own_detail(exc))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _own_detail(exc: HTTPException) -> str:
+    """Starlette fills ``detail`` with the reason phrase; pages show only details we wrote."""
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        phrase = ""
+    return "" if exc.detail == phrase else str(exc.detail)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_api(request.scope):
+        return problem(500, "Something went wrong on our side. Try again later.")
+    try:
+        return error_page(request, 500)
+    except Exception:  # the template itself failed: fall back to plain text
+        log.exception("Could not render the error page")
+        return Response("Sorry, there is a problem with the service.", status_code=500)
+
+
+async def reject(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
+    """Answer from middleware, before routing, in the right format for the path."""
+    request = Request(scope, receive)
+    response = problem(status, detail) if is_api(scope) else error_page(request, status, detail)
+    await response(scope, receive, send)

@@ -1,0 +1,65 @@
+"""The one Jinja2 environment: project templates, GOV.UK Frontend macros, filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from urbanchallenge.settings import PROJECT_ROOT
+
+LONDON = ZoneInfo("Europe/London")
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def london(value: datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
+    """Show a stored UTC time as UK local time, GOV.UK style: 5 March 2027 at 2:30pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    text = local.strftime(fmt)
+    return (
+        text.replace("AM", "am").replace("PM", "pm").replace(":00am", "am").replace(":00pm", "pm")
+    )
+
+
+def london_date(value: datetime | None) -> str:
+    return london(value, "%-d %B %Y")
+
+
+def gbp(value: int | None) -> str:
+    return "" if value is None else f"£{value:,}"
+
+
+def _context(request: Request) -> dict[str, Any]:
+    state = request.scope.get("state", {})
+    token_getter = request.scope.get("csrftoken")
+    user = request.scope.get("user")
+    return {
+        "current_user": user if getattr(user, "is_authenticated", False) else None,
+        "csrf_token": token_getter() if callable(token_getter) else "",
+        "cspNonce": state.get("csp_nonce", ""),
+        "service_name": request.app.state.settings.service_name,
+    }
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES_DIR),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["london"] = london
+    env.filters["london_date"] = london_date
+    env.filters["gbp"] = gbp
+    return Jinja2Templates(env=env, context_processors=[_context])
