@@ -89,8 +89,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     routes = [
         Route("/", home.index, name="home"),
         Route("/_status", health.status, name="status"),
-        Mount("", routes=account_routes, name="accounts"),
         Mount("/assets", app=StaticFiles(directory=STATIC_DIR), name="assets"),
+        # Mounted at the root, so it matches every path: keep it last.
+        Mount("", routes=account_routes, name="accounts"),
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),

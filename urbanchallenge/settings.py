@@ -69,10 +69,12 @@ def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = None
 ) -> Settings:
     """Read settings from ``environ`` (default: the process environment) and ``.env``."""
+    source = os.environ if environ is None else environ
     if env_file is None:
-        candidate = PROJECT_ROOT / ".env"
-        env_file = candidate if candidate.exists() else None
-    config = Config(env_file, environ=os.environ if environ is None else environ)
+        # URBANCHALLENGE_ENV_FILE points at another file (or /dev/null for none).
+        candidate = Path(source.get("URBANCHALLENGE_ENV_FILE") or PROJECT_ROOT / ".env")
+        env_file = candidate if candidate.is_file() else None
+    config = Config(env_file, environ=source)
 
     debug = config("DEBUG", cast=bool, default=False)
     secret = config("SECRET_KEY", cast=Secret, default=None)

@@ -1,0 +1,83 @@
+"""The urbanchallenge command, run as a newcomer or an operator would run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EmptyDatabase
+from tests.test_live_server import run_cli, server_env
+
+
+def cli_env(database: EmptyDatabase) -> dict[str, str]:
+    return server_env(database.url)
+
+
+async def test_migrate_then_load_fixtures_only_into_an_empty_database(
+    fresh_database: EmptyDatabase,
+) -> None:
+    env = cli_env(fresh_database)
+    assert run_cli(env, "migrate").returncode == 0
+
+    first = run_cli(env, "load-fixtures", "--if-empty")
+    second = run_cli(env, "load-fixtures", "--if-empty")
+    forced = run_cli(env, "load-fixtures")
+
+    assert first.returncode == 0, first.stderr
+    assert "proposals: " in first.stdout and "0 already present" in first.stdout
+    assert "already has data" in second.stdout
+    assert forced.returncode == 0
+    assert "proposals: 0 created" in forced.stdout
+
+
+async def test_create_admin_makes_an_administrator_who_can_sign_in(
+    fresh_database: EmptyDatabase,
+) -> None:
+    env = cli_env(fresh_database)
+    assert run_cli(env, "migrate").returncode == 0
+
+    created = run_cli(
+        env,
+        "create-admin",
+        "--email",
+        "Admin@Council.example",
+        "--name",
+        "Service Admin",
+        "--password",
+        "an administrator's passphrase",
+    )
+    duplicate = run_cli(
+        env,
+        "create-admin",
+        "--email",
+        "admin@council.example",
+        "--name",
+        "Again",
+        "--password",
+        "an administrator's passphrase",
+    )
+    weak = run_cli(
+        env, "create-admin", "--email", "b@council.example", "--name", "B", "--password", "short"
+    )
+
+    assert created.returncode == 0, created.stderr
+    assert "admin@council.example" in created.stdout
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    assert weak.returncode == 1 and "12 characters" in weak.stderr
+
+
+def test_a_production_start_without_a_secret_key_says_what_to_do(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "urbanchallenge", "migrate"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "URBANCHALLENGE_ENV_FILE": "/dev/null",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr

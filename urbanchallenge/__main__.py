@@ -1,0 +1,3 @@
+from urbanchallenge.cli import main
+
+main()

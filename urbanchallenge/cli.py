@@ -1,0 +1,156 @@
+"""The ``urbanchallenge`` command: serve, migrate, load demo data, administer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from urbanchallenge.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+cli = typer.Typer(
+    name="urbanchallenge",
+    help="Run and administer UrbanChallenge.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.secho(f"Configuration error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app with uvicorn."""
+    import uvicorn
+
+    _settings()  # fail early, with a clear message, on a bad configuration
+    uvicorn.run(
+        "urbanchallenge.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        server_header=False,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from urbanchallenge.migrations import upgrade
+
+    settings = _settings()
+    applied = _run(upgrade(settings.database_url))
+    if applied:
+        for name in applied:
+            typer.echo(f"Applied {name}")
+    else:
+        typer.echo("The database is up to date.")
+
+
+@cli.command("make-migrations")
+def make_migrations(
+    name: Annotated[str, typer.Argument(help="Short name for the change, e.g. add_panels.")],
+    postgres_url: Annotated[
+        str, typer.Option(envvar="TEST_POSTGRES_URL", help="A PostgreSQL server to plan against.")
+    ] = "postgres://postgres@127.0.0.1:5432/test",
+) -> None:
+    """Write the next migration for SQLite and for PostgreSQL from the current models."""
+    from urbanchallenge.migrations import make_migration
+
+    with tempfile.TemporaryDirectory() as scratch:
+        sqlite_url = f"sqlite://{Path(scratch) / 'plan.sqlite3'}"
+        for url in (sqlite_url, postgres_url):
+            created = _run(make_migration(url, name))
+            typer.echo(f"{url.split(':', 1)[0]}: {created or 'no changes'}")
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    name: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create an administrator account."""
+    from urbanchallenge.accounts.models import Role
+    from urbanchallenge.accounts.services import ValidationFailed, create_user
+    from urbanchallenge.db import close_db, init_db
+
+    settings = _settings()
+
+    async def go() -> None:
+        await init_db(settings.database_url)
+        try:
+            await create_user(email=email, name=name, password=password, role=Role.ADMIN)
+        finally:
+            await close_db()
+
+    try:
+        _run(go())
+    except ValidationFailed as exc:
+        for problem in exc.errors.values():
+            typer.secho(problem, fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Created administrator {email.strip().lower()}")
+
+
+@cli.command("load-fixtures")
+def load_fixtures(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the database has any users.")
+    ] = False,
+) -> None:
+    """Load the demo data (idempotent: existing records are left as they are)."""
+    from urbanchallenge.db import close_db, init_db
+    from urbanchallenge.fixtures import database_is_empty, load_demo
+
+    settings = _settings()
+
+    async def go() -> None:
+        await init_db(settings.database_url)
+        try:
+            if if_empty and not await database_is_empty():
+                typer.echo("The database already has data; demo data not loaded.")
+                return
+            with typer.progressbar(length=1, label="Loading demo data") as bar:
+                counts = await load_demo(progress=bar.update, set_total=_set_total(bar))
+            for table, (created, existing) in counts.items():
+                typer.echo(f"{table}: {created} created, {existing} already present")
+        finally:
+            await close_db()
+
+    _run(go())
+
+
+def _set_total(bar: Any) -> Any:
+    def set_total(total: int) -> None:
+        bar.length = total
+
+    return set_total
+
+
+def main() -> None:
+    cli()
