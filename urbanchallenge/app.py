@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from urbanchallenge import errors, health, home
 from urbanchallenge.accounts.routes import routes as account_routes
+from urbanchallenge.api.routes import routes as api_routes
 from urbanchallenge.db import close_db, init_db
+from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import (
     FormGuardMiddleware,
     SecurityHeadersMiddleware,
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     routes = [
         Route("/", home.index, name="home"),
         Route("/_status", health.status, name="status"),
+        *api_routes(),
         Mount("/assets", app=StaticFiles(directory=STATIC_DIR), name="assets"),
         # Mounted at the root, so it matches every path: keep it last.
         Mount("", routes=account_routes, name="accounts"),
@@ -104,7 +107,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         debug=settings.debug,
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
+        exception_handlers={
+            HTTPException: errors.http_exception,
+            DomainError: errors.domain_error,
+            Exception: errors.server_error,
+        },
         lifespan=lifespan,
         max_body_size=settings.max_body_size,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Coroutine
 from pathlib import Path
@@ -71,21 +73,73 @@ def migrate() -> None:
         typer.echo("The database is up to date.")
 
 
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def _dialect_urls(postgres_url: str, scratch: str) -> list[str]:
+    return [f"sqlite://{Path(scratch) / 'plan.sqlite3'}", postgres_url]
+
+
+def _in_own_process(*args: str) -> subprocess.CompletedProcess[str]:
+    # aerich keeps planning state on a class, so each dialect is planned in a fresh process.
+    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [sys.executable, "-m", "urbanchallenge", *args], capture_output=True, text=True, check=False
+    )
+
+
 @cli.command("make-migrations")
 def make_migrations(
     name: Annotated[str, typer.Argument(help="Short name for the change, e.g. add_panels.")],
     postgres_url: Annotated[
         str, typer.Option(envvar="TEST_POSTGRES_URL", help="A PostgreSQL server to plan against.")
-    ] = "postgres://postgres@127.0.0.1:5432/test",
+    ] = DEFAULT_POSTGRES_URL,
 ) -> None:
     """Write the next migration for SQLite and for PostgreSQL from the current models."""
-    from urbanchallenge.migrations import make_migration
-
     with tempfile.TemporaryDirectory() as scratch:
-        sqlite_url = f"sqlite://{Path(scratch) / 'plan.sqlite3'}"
-        for url in (sqlite_url, postgres_url):
-            created = _run(make_migration(url, name))
-            typer.echo(f"{url.split(':', 1)[0]}: {created or 'no changes'}")
+        for url in _dialect_urls(postgres_url, scratch):
+            result = _in_own_process("plan-migration", url, name)
+            if result.returncode != 0:
+                typer.secho(result.stderr, fg=typer.colors.RED, err=True)
+                raise typer.Exit(1)
+            typer.echo(result.stdout.strip())
+
+
+@cli.command("check-migrations")
+def check_migrations(
+    postgres_url: Annotated[
+        str, typer.Option(envvar="TEST_POSTGRES_URL", help="A PostgreSQL server to plan against.")
+    ] = DEFAULT_POSTGRES_URL,
+) -> None:
+    """Fail if the models have changed without a migration, for either dialect."""
+    pending = False
+    with tempfile.TemporaryDirectory() as scratch:
+        for url in _dialect_urls(postgres_url, scratch):
+            result = _in_own_process("plan-migration", "--check", url, "pending")
+            typer.echo(result.stdout.strip() or result.stderr.strip())
+            pending = pending or result.returncode != 0
+    if pending:
+        raise typer.Exit(1)
+
+
+@cli.command("plan-migration", hidden=True)
+def plan_migration(
+    database_url: str,
+    name: str,
+    check: Annotated[bool, typer.Option("--check", help="Only report; write nothing.")] = False,
+) -> None:
+    """Plan one dialect's next migration (run in its own process by make- and check-migrations)."""
+    from urbanchallenge.db import dialect
+    from urbanchallenge.migrations import make_migration, pending_migration
+
+    label = dialect(database_url)
+    if check:
+        needed = _run(pending_migration(database_url))
+        typer.echo(f"{label}: {'migration needed' if needed else 'up to date'}")
+        if needed:
+            raise typer.Exit(1)
+        return
+    created = _run(make_migration(database_url, name))
+    typer.echo(f"{label}: {created or 'no changes'}")
 
 
 @cli.command("create-admin")

@@ -20,6 +20,9 @@ MODEL_MODULES = [
     "urbanchallenge.accounts.models",
     "urbanchallenge.challenges.models",
     "urbanchallenge.proposals.models",
+    "urbanchallenge.reviews.models",
+    "urbanchallenge.ranking.models",
+    "urbanchallenge.audit.models",
 ]
 MIGRATIONS_ROOT = PROJECT_ROOT / "migrations"
 

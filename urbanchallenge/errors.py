@@ -11,10 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from urbanchallenge.domain import DomainError
+
 log = logging.getLogger("urbanchallenge")
 
 TITLES = {
     400: "There is a problem with your request",
+    409: "That cannot be done now",
+    422: "There is a problem with what you sent",
     401: "Sign in to continue",
     403: "You do not have permission to view this page",
     404: "Page not found",
@@ -24,6 +28,13 @@ TITLES = {
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
 }
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def is_api(scope: Scope) -> bool:
@@ -36,7 +47,7 @@ def problem(
     body: dict[str, Any] = {
         "type": "about:blank",
         "status": status,
-        "title": title or TITLES.get(status, "Error"),
+        "title": title or _phrase(status),
         "detail": detail,
     }
     if errors is not None:
@@ -75,6 +86,14 @@ def _own_detail(exc: HTTPException) -> str:
     except ValueError:
         phrase = ""
     return "" if exc.detail == phrase else str(exc.detail)
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    """NotFound, PermissionDenied and Conflict raised by a service and not handled by its view."""
+    assert isinstance(exc, DomainError)
+    if is_api(request.scope):
+        return problem(exc.status_code, exc.detail)
+    return error_page(request, exc.status_code, exc.detail)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

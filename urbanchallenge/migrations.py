@@ -26,11 +26,14 @@ def _command(database_url: str, location: Path) -> Command:
     )
 
 
-async def upgrade(database_url: str) -> list[str]:
-    """Apply every migration not yet applied; return the names applied."""
+async def upgrade(database_url: str, location: Path | None = None) -> list[str]:
+    """Apply every migration not yet applied; return the names applied.
+
+    ``location`` replaces the dialect's folder (tests use it to stop part-way).
+    """
     await init_db(database_url)
     try:
-        command = _command(database_url, migrations_location(database_url))
+        command = _command(database_url, location or migrations_location(database_url))
         await command.init()
         applied: list[str] = await command.upgrade(run_in_transaction=True)
     finally:

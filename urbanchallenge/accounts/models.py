@@ -46,6 +46,8 @@ class Organisation(Model):
     kind = fields.CharEnumField(OrganisationKind, max_length=20)
     region = fields.CharField(max_length=80, default="")
     website = fields.CharField(max_length=300, default="")
+    # What the organisation does, in its own words; start-ups are matched to challenges on it.
+    description = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     users: fields.ReverseRelation[User]
@@ -118,3 +120,20 @@ class SignInFailure(Model):
 
     class Meta:
         table = "sign_in_failure"
+
+
+class ApiToken(Model):
+    """A Bearer token for the JSON API. Like sessions, only the token's SHA-256 is stored."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"

@@ -44,6 +44,7 @@ __all__ = [
     "REGIONS",
     "SignInResult",
     "ValidationFailed",
+    "create_account",
     "create_user",
     "end_session",
     "load_session",
@@ -168,6 +169,59 @@ async def register(kind: OrganisationKind, data: Mapping[str, str]) -> User:
         # Lost a race with a concurrent registration: nothing was saved.
         raise ValidationFailed(
             {"email": "An account with this email address or organisation name already exists"}
+        ) from exc
+
+
+async def create_account(
+    *,
+    email: str,
+    password: str,
+    name: str,
+    role: Role,
+    organisation_name: str | None,
+    organisation_kind: OrganisationKind | None,
+) -> User:
+    """Create a user and, for officers and start-up members, their new organisation.
+
+    Used by the API: a reviewer has no organisation, the others must name one of the
+    kind their role belongs to. Atomic: on any error nothing is saved.
+    """
+    errors = Errors()
+    if role is Role.ADMIN:
+        errors.add(
+            "role", "Administrators are created with the urbanchallenge create-admin command"
+        )
+    expected = ROLE_ORGANISATION_KIND.get(role)
+    org_name = clean_text(organisation_name)
+    if expected is None and (organisation_name is not None or organisation_kind is not None):
+        errors.add("organisation", "A panel member does not belong to an organisation")
+    if expected is not None:
+        if organisation_kind is None or not org_name:
+            errors.add("organisation", f"A {role.label.lower()} must name their organisation")
+        elif organisation_kind is not expected:
+            errors.add(
+                "organisation.kind",
+                f"A {role.label.lower()} belongs to a {expected.value}, not a "
+                f"{organisation_kind.value}",
+            )
+        elif len(org_name) > 160:
+            errors.add("organisation.name", "Organisation name must be 160 characters or fewer")
+        elif await Organisation.exists(name_key=org_name.lower()):
+            errors.add("organisation.name", "An organisation with this name is already registered")
+    errors.raise_if_any()
+    try:
+        async with in_transaction():
+            organisation = None
+            if expected is not None:
+                organisation = await Organisation.create(
+                    name=org_name, name_key=org_name.lower(), kind=expected
+                )
+            return await create_user(
+                email=email, name=name, password=password, role=role, organisation=organisation
+            )
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            {"organisation.name": "An organisation with this name is already registered"}
         ) from exc
 
 

@@ -51,6 +51,7 @@ class Challenge(Model):
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="challenges", on_delete=fields.RESTRICT
     )
+    organisation_id: int
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="challenges_created", null=True, on_delete=fields.SET_NULL
     )
@@ -94,6 +95,7 @@ class Criterion(Model):
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
         "models.Challenge", related_name="criteria", on_delete=fields.CASCADE
     )
+    challenge_id: int
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     weight = fields.IntField()
@@ -115,6 +117,7 @@ class EligibilityQuestion(Model):
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
         "models.Challenge", related_name="eligibility_questions", on_delete=fields.CASCADE
     )
+    challenge_id: int
     question = fields.CharField(max_length=300)
     knockout_answer = fields.BooleanField()
     position = fields.IntField(default=0)
@@ -134,6 +137,7 @@ class Clarification(Model):
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
         "models.Challenge", related_name="clarifications", on_delete=fields.CASCADE
     )
+    challenge_id: int
     text = fields.TextField()
     author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="clarifications", null=True, on_delete=fields.SET_NULL

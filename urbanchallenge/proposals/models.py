@@ -17,9 +17,11 @@ class Proposal(Model):
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
         "models.Challenge", related_name="proposals", on_delete=fields.RESTRICT
     )
+    challenge_id: int
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="proposals", on_delete=fields.RESTRICT
     )
+    organisation_id: int
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="proposals_created", null=True, on_delete=fields.SET_NULL
     )
@@ -33,6 +35,8 @@ class Proposal(Model):
     # draft -> submitted -> withdrawn is derived from these timestamps.
     submitted_at = fields.DatetimeField(null=True)
     withdrawn_at = fields.DatetimeField(null=True)
+    # Set by the owning body's decision; outcome is pending until the challenge is decided.
+    awarded_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -52,9 +56,11 @@ class EligibilityAnswer(Model):
     proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
         "models.Proposal", related_name="eligibility_answers", on_delete=fields.CASCADE
     )
+    proposal_id: int
     question: fields.ForeignKeyRelation[EligibilityQuestion] = fields.ForeignKeyField(
         "models.EligibilityQuestion", related_name="answers", on_delete=fields.CASCADE
     )
+    question_id: int
     answer = fields.BooleanField()
 
     class Meta:
