@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from urbanchallenge import errors, health, home
 from urbanchallenge.accounts.routes import routes as account_routes
 from urbanchallenge.api.routes import routes as api_routes
+from urbanchallenge.challenges.routes import routes as challenge_routes
 from urbanchallenge.db import close_db, init_db
 from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import (
@@ -26,6 +27,9 @@ from urbanchallenge.middleware import (
     SecurityHeadersMiddleware,
     SessionMiddleware,
 )
+from urbanchallenge.proposals.routes import routes as proposal_routes
+from urbanchallenge.ranking.routes import routes as ranking_routes
+from urbanchallenge.reviews import routes as review_routes
 from urbanchallenge.settings import Settings, load_settings
 from urbanchallenge.templating import build_templates
 
@@ -92,6 +96,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/", home.index, name="home"),
         Route("/_status", health.status, name="status"),
         *api_routes(),
+        Mount("/challenges", routes=challenge_routes, name="challenges"),
+        Mount("/proposals", routes=proposal_routes, name="proposals"),
+        Mount("/matches", routes=ranking_routes, name="matches"),
+        Mount("/reviews", routes=review_routes.member_routes, name="reviews"),
+        Mount("/panels", routes=review_routes.panel_routes, name="panels"),
+        Mount("/invitations", routes=review_routes.invitation_routes, name="invitations"),
         Mount("/assets", app=StaticFiles(directory=STATIC_DIR), name="assets"),
         # Mounted at the root, so it matches every path: keep it last.
         Mount("", routes=account_routes, name="accounts"),

@@ -9,8 +9,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from urbanchallenge.accounts.api import api as accounts_api
 from urbanchallenge.api.core import ApiRoutes
 from urbanchallenge.api.openapi import build_document
+from urbanchallenge.challenges.api import api as challenges_api
+from urbanchallenge.proposals.api import api as proposals_api
+from urbanchallenge.ranking.api import api as ranking_api
+from urbanchallenge.reviews.api import api as reviews_api
 
-AREAS: list[ApiRoutes] = [accounts_api]
+AREAS: list[ApiRoutes] = [accounts_api, challenges_api, proposals_api, ranking_api, reviews_api]
 
 
 def routes() -> list[BaseRoute]:
