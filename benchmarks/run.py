@@ -75,33 +75,45 @@ def quality(data: Path) -> list[dict[str, Any]]:
 
         # bm25s defaults (method "lucene", k1=1.5, b=0.75), English stop words, no stemmer
         retriever = bm25s.BM25()
-        retriever.index(bm25s.tokenize(doc_texts, stopwords="en", show_progress=False),
-                        show_progress=False)
+        retriever.index(
+            bm25s.tokenize(doc_texts, stopwords="en", show_progress=False), show_progress=False
+        )
         q_tok = bm25s.tokenize(q_texts, stopwords="en", show_progress=False, return_ids=False)
         bm = {}
         for q, toks in zip(queries, q_tok, strict=True):
             scores = retriever.get_scores(toks)
             bm[q.id] = doc_ids[_top(scores, 100)].tolist()
 
-        def sklearn_run(vec: TfidfVectorizer) -> dict[str, list[str]]:
+        def sklearn_run(
+            vec: TfidfVectorizer,
+            doc_texts: list[str] = doc_texts,
+            q_texts: list[str] = q_texts,
+            doc_ids: np.ndarray = doc_ids,
+            queries: list[Document] = queries,
+        ) -> dict[str, list[str]]:
             x = vec.fit_transform(doc_texts)
             s = (vec.transform(q_texts) @ x.T).toarray()
             return {q.id: doc_ids[_top(s[i], 100)].tolist() for i, q in enumerate(queries)}
 
         plain = sklearn_run(TfidfVectorizer())
-        tuned = sklearn_run(TfidfVectorizer(sublinear_tf=True, stop_words="english",
-                                            ngram_range=(1, 2)))
-        rows.append({
-            "name": name,
-            "ours": ours,
-            "bm25s": score_rankings(bm, col.qrels),
-            "tfidf": score_rankings(plain, col.qrels),
-            "tfidf_tuned": score_rankings(tuned, col.qrels),
-        })
+        tuned = sklearn_run(
+            TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2))
+        )
+        rows.append(
+            {
+                "name": name,
+                "ours": ours,
+                "bm25s": score_rankings(bm, col.qrels),
+                "tfidf": score_rankings(plain, col.qrels),
+                "tfidf_tuned": score_rankings(tuned, col.qrels),
+            }
+        )
         r = rows[-1]
-        print(f"{name:<30} nDCG@10 ours {ours['ndcg@10']:.4f}  bm25s {r['bm25s']['ndcg@10']:.4f}"
-              f"  tfidf {r['tfidf']['ndcg@10']:.4f}  tuned {r['tfidf_tuned']['ndcg@10']:.4f}",
-              flush=True)
+        print(
+            f"{name:<30} nDCG@10 ours {ours['ndcg@10']:.4f}  bm25s {r['bm25s']['ndcg@10']:.4f}"
+            f"  tfidf {r['tfidf']['ndcg@10']:.4f}  tuned {r['tfidf_tuned']['ndcg@10']:.4f}",
+            flush=True,
+        )
     return rows
 
 
@@ -151,7 +163,9 @@ def csr_bytes(x: sp.csr_matrix) -> int:
     return int(x.data.nbytes + x.indices.nbytes + x.indptr.nbytes)
 
 
-def speed(data: Path, n_docs: int, n_queries: int, words: list[str], p: np.ndarray) -> dict[str, Any]:
+def speed(
+    data: Path, n_docs: int, n_queries: int, words: list[str], p: np.ndarray
+) -> dict[str, Any]:
     bm25s = _bm25s()
     texts = make_texts(words, p, n_docs, seed=n_docs)
     queries = make_texts(words, p, n_queries, seed=n_docs + 1)
@@ -171,8 +185,11 @@ def speed(data: Path, n_docs: int, n_queries: int, words: list[str], p: np.ndarr
     print(f"  fit: ours {r['fit_ours_s']:.1f}s sklearn {r['fit_sklearn_s']:.1f}s", flush=True)
 
     retriever = bm25s.BM25()
-    r["fit_bm25s_s"], _ = _timed(lambda: retriever.index(
-        bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False))
+    r["fit_bm25s_s"], _ = _timed(
+        lambda: retriever.index(
+            bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False
+        )
+    )
 
     for q in queries[:3]:  # warm caches on every side
         m.rank(q, k=10)
@@ -192,12 +209,16 @@ def speed(data: Path, n_docs: int, n_queries: int, words: list[str], p: np.ndarr
         return _top(s, 10)
 
     r["rank_scan_ms"] = _median_ms(scan, queries)
-    r["rank_many_ours_ms_per_query"] = 1000 * _timed(lambda: m.rank_many(queries, k=10))[0] / len(
-        queries)
+    r["rank_many_ours_ms_per_query"] = (
+        1000 * _timed(lambda: m.rank_many(queries, k=10))[0] / len(queries)
+    )
     adds = [Document(f"x{i}", "", t) for i, t in enumerate(extra)]
     r["add_ours_ms"] = _median_ms(lambda d: m.add([d]), adds)
-    print(f"  rank ms: ours {r['rank_ours_ms']:.2f} bm25s {r['rank_bm25s_ms']:.2f} "
-          f"scan {r['rank_scan_ms']:.2f}; add {r['add_ours_ms']:.2f} ms", flush=True)
+    print(
+        f"  rank ms: ours {r['rank_ours_ms']:.2f} bm25s {r['rank_bm25s_ms']:.2f} "
+        f"scan {r['rank_scan_ms']:.2f}; add {r['add_ours_ms']:.2f} ms",
+        flush=True,
+    )
     return r
 
 
@@ -217,9 +238,9 @@ def machine() -> dict[str, str]:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": f"{cpu}, {os.cpu_count()} cores (BLAS pinned to 1 thread)",
         "versions": (
-            f"python {platform.python_version()}, numpy {np.__version__}, scipy "
-            f"{version('scipy')}, scikit-learn {version('scikit-learn')}, bm25s {version('bm25s')}, "
-            f"PyStemmer {version('PyStemmer')}"
+            f"python {platform.python_version()}, numpy {np.__version__}, "
+            f"scipy {version('scipy')}, scikit-learn {version('scikit-learn')}, "
+            f"bm25s {version('bm25s')}, PyStemmer {version('PyStemmer')}"
         ),
         "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
     }
@@ -245,9 +266,13 @@ def render(info: dict[str, str], qual: list[dict[str, Any]], speeds: list[dict[s
                 f"| {r['name']} | {r['ours']['queries']} | {o:.4f} | {b:.4f} | {o / b:.3f} "
                 f"| {t:.4f} | {o / t:.3f} | {u:.4f} | {o / u:.3f} |"
             )
-        lines += ["", "All four metrics, ours (bm25s):", "",
-                  "| collection | " + " | ".join(METRIC_KEYS) + " |",
-                  "|---|" + "---|" * len(METRIC_KEYS)]
+        lines += [
+            "",
+            "All four metrics, ours (bm25s):",
+            "",
+            "| collection | " + " | ".join(METRIC_KEYS) + " |",
+            "|---|" + "---|" * len(METRIC_KEYS),
+        ]
         for r in qual:
             cells = [f"{r['ours'][k]:.4f} ({r['bm25s'][k]:.4f})" for k in METRIC_KEYS]
             lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
@@ -262,26 +287,63 @@ def render(info: dict[str, str], qual: list[dict[str, Any]], speeds: list[dict[s
         for s in speeds:
             n = f"{s['n_docs']:,}"
             rows = [
-                ("rank k=10, ms (median)", s["rank_ours_ms"], s["rank_bm25s_ms"], "bm25s", "<= 0.5"),
-                ("rank k=10, ms (median)", s["rank_ours_ms"], s["rank_scan_ms"],
-                 "full-scan X @ q.T", "<= 0.15"),
-                ("rank k=10 no explanations, ms", s["rank_ours_noexplain_ms"],
-                 s["rank_bm25s_ms"], "bm25s", ""),
-                ("fit, s", s["fit_ours_s"], s["fit_sklearn_s"],
-                 "TfidfVectorizer().fit_transform", "<= 2"),
+                (
+                    "rank k=10, ms (median)",
+                    s["rank_ours_ms"],
+                    s["rank_bm25s_ms"],
+                    "bm25s",
+                    "<= 0.5",
+                ),
+                (
+                    "rank k=10, ms (median)",
+                    s["rank_ours_ms"],
+                    s["rank_scan_ms"],
+                    "full-scan X @ q.T",
+                    "<= 0.15",
+                ),
+                (
+                    "rank k=10 no explanations, ms",
+                    s["rank_ours_noexplain_ms"],
+                    s["rank_bm25s_ms"],
+                    "bm25s",
+                    "",
+                ),
+                (
+                    "fit, s",
+                    s["fit_ours_s"],
+                    s["fit_sklearn_s"],
+                    "TfidfVectorizer().fit_transform",
+                    "<= 2",
+                ),
                 ("fit, s", s["fit_ours_s"], s["fit_bm25s_s"], "bm25s tokenize+index", ""),
-                ("index memory, MB", s["mem_ours_bytes"] / 1e6,
-                 s["mem_sklearn_matrix_bytes"] / 1e6, "TfidfVectorizer matrix bytes", "<= 3"),
-                ("index memory, MB", s["mem_ours_bytes"] / 1e6, s["mem_own_matrix_bytes"] / 1e6,
-                 "same-nnz CSR (float64, int32) bytes", ""),
+                (
+                    "index memory, MB",
+                    s["mem_ours_bytes"] / 1e6,
+                    s["mem_sklearn_matrix_bytes"] / 1e6,
+                    "TfidfVectorizer matrix bytes",
+                    "<= 3",
+                ),
+                (
+                    "index memory, MB",
+                    s["mem_ours_bytes"] / 1e6,
+                    s["mem_own_matrix_bytes"] / 1e6,
+                    "same-nnz CSR (float64, int32) bytes",
+                    "",
+                ),
             ]
             for label, ours, peer, peer_name, goal in rows:
-                lines.append(f"| {n} | {label} vs {peer_name} | {ours:.2f} | {peer:.2f} "
-                             f"| {ours / peer:.3f} | {goal} |")
-            lines.append(f"| {n} | add() one document, ms (median of 50) | "
-                         f"{s['add_ours_ms']:.2f} | | | < 5 ms |")
-            lines.append(f"| {n} | rank_many, ms per query ({s['n_queries']} queries) | "
-                         f"{s['rank_many_ours_ms_per_query']:.2f} | | | |")
+                lines.append(
+                    f"| {n} | {label} vs {peer_name} | {ours:.2f} | {peer:.2f} "
+                    f"| {ours / peer:.3f} | {goal} |"
+                )
+            lines.append(
+                f"| {n} | add() one document, ms (median of 50) | "
+                f"{s['add_ours_ms']:.2f} | | | < 5 ms |"
+            )
+            lines.append(
+                f"| {n} | rank_many, ms per query ({s['n_queries']} queries) | "
+                f"{s['rank_many_ours_ms_per_query']:.2f} | | | |"
+            )
         lines.append("")
         lines.append(
             "Rank times include query tokenisation on every side: `TfidfMatcher.rank(text, k=10)` "
@@ -308,8 +370,12 @@ def write_report(path: Path, body: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder of the labelled collections (default: ../shared/data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="folder of the labelled collections (default: ../shared/data)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--quick", action="store_true", help="speed at 2k and 10k documents")
     parser.add_argument("--skip-quality", action="store_true")

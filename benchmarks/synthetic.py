@@ -22,7 +22,7 @@ _WORD = re.compile(r"[a-z]+")
 
 
 def word_distribution(data_dir: Path) -> tuple[list[str], np.ndarray]:
-    """Words of every ``docs.jsonl`` under ``data_dir`` and their probabilities, most common first."""
+    """Words of all ``docs.jsonl`` under ``data_dir`` and their probabilities, commonest first."""
     counts: Counter[str] = Counter()
     for path in sorted(data_dir.glob("*/docs.jsonl")):
         with path.open(encoding="utf-8") as fh:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +84,9 @@ def score_rankings(
 def evaluate(matcher: TfidfMatcher, collection: Collection) -> dict[str, float]:
     """Fit ``matcher`` on the collection's documents and score its top-100 rankings."""
     matcher.fit(collection.docs)
-    queries = [q for q in collection.queries if any(g > 0 for g in collection.qrels.get(q.id, {}).values())]
+    queries = [
+        q for q in collection.queries if any(g > 0 for g in collection.qrels.get(q.id, {}).values())
+    ]
     ranked = matcher.rank_many(queries, k=100, explain=False)
     rankings = {q.id: [m.doc_id for m in r] for q, r in zip(queries, ranked, strict=True)}
     return score_rankings(rankings, collection.qrels)

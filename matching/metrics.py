@@ -46,9 +46,7 @@ def ndcg(ranking: Sequence[str], qrels: Mapping[str, int], k: int = 10) -> float
     ideal = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     if ideal == 0.0:
         return 0.0
-    got = sum(
-        max(qrels.get(d, 0), 0) / math.log2(i + 2) for i, d in enumerate(_dedup(ranking, k))
-    )
+    got = sum(max(qrels.get(d, 0), 0) / math.log2(i + 2) for i, d in enumerate(_dedup(ranking, k)))
     return got / ideal
 
 

@@ -15,14 +15,29 @@ import matching.types
 from matching import Document, Match, TfidfMatcher
 
 PROPOSALS = [
-    Document("falls", "Falls detection for older people", "Floor sensors warn carers when an "
-             "elderly resident falls at home, so help arrives within minutes."),
-    Document("bins", "Smarter bin collection", "Fill-level sensors on litter bins plan the "
-             "collection route for refuse lorries and cut fuel use."),
-    Document("potholes", "Pothole reporting", "Residents photograph potholes; the council's "
-             "highways team sees a map of road defects ranked by severity."),
-    Document("loneliness", "Befriending app", "Volunteers phone isolated older people every "
-             "week to reduce loneliness."),
+    Document(
+        "falls",
+        "Falls detection for older people",
+        "Floor sensors warn carers when an "
+        "elderly resident falls at home, so help arrives within minutes.",
+    ),
+    Document(
+        "bins",
+        "Smarter bin collection",
+        "Fill-level sensors on litter bins plan the "
+        "collection route for refuse lorries and cut fuel use.",
+    ),
+    Document(
+        "potholes",
+        "Pothole reporting",
+        "Residents photograph potholes; the council's "
+        "highways team sees a map of road defects ranked by severity.",
+    ),
+    Document(
+        "loneliness",
+        "Befriending app",
+        "Volunteers phone isolated older people every week to reduce loneliness.",
+    ),
 ]
 CHALLENGE = Document(
     "c1",
@@ -186,8 +201,10 @@ def test_adding_then_removing_leaves_every_ranking_exactly_as_before(
     matcher = TfidfMatcher(refit_threshold=refit_threshold).fit(PROPOSALS)
     queries: list[Document | str] = [CHALLENGE, *PROPOSALS, "wearable alarms", "bins"]
     before = matcher.rank_many(queries)
-    extra = [Document("w", "Wearable alarms", "Alarms for older people who fall."),
-             Document("v", text="bins bins bins")]
+    extra = [
+        Document("w", "Wearable alarms", "Alarms for older people who fall."),
+        Document("v", text="bins bins bins"),
+    ]
     matcher.add(extra)
     assert matcher.rank_many(queries) != before
     matcher.remove(["w", "v"])
@@ -315,8 +332,15 @@ def test_matches_are_plain_frozen_values(matcher: TfidfMatcher) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [matching, matching.matcher, matching.types, matching.text, matching.metrics,
-     matching.evaluate, matching._grow],
+    [
+        matching,
+        matching.matcher,
+        matching.types,
+        matching.text,
+        matching.metrics,
+        matching.evaluate,
+        matching._grow,
+    ],
 )
 def test_docstring_examples_hold(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]

@@ -8,14 +8,42 @@ from hypothesis import strategies as st
 from matching import Document, TfidfMatcher
 
 WORDS = [
-    "older", "people", "elderly", "residents", "falls", "fall", "sensor", "sensors", "bins",
-    "organisation", "organization", "colour", "color", "road", "roads", "pothole", "the", "and",
-    "of", "lighting", "street", "council", "housing", "damp", "mould", "transport", "bus",
-    "école", "مدينة", "🚦", "-", "!!", "2024", "x",
+    "older",
+    "people",
+    "elderly",
+    "residents",
+    "falls",
+    "fall",
+    "sensor",
+    "sensors",
+    "bins",
+    "organisation",
+    "organization",
+    "colour",
+    "color",
+    "road",
+    "roads",
+    "pothole",
+    "the",
+    "and",
+    "of",
+    "lighting",
+    "street",
+    "council",
+    "housing",
+    "damp",
+    "mould",
+    "transport",
+    "bus",
+    "école",
+    "مدينة",
+    "🚦",
+    "-",
+    "!!",
+    "2024",
+    "x",
 ]
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
 
