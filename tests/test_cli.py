@@ -14,7 +14,7 @@ def cli_env(database: EmptyDatabase) -> dict[str, str]:
     return server_env(database.url)
 
 
-async def test_migrate_then_load_fixtures_only_into_an_empty_database(
+async def test_migrate_load_fixtures_into_an_empty_database_then_reindex(
     fresh_database: EmptyDatabase,
 ) -> None:
     env = cli_env(fresh_database)
@@ -29,6 +29,11 @@ async def test_migrate_then_load_fixtures_only_into_an_empty_database(
     assert "already has data" in second.stdout
     assert forced.returncode == 0
     assert "proposals: 0 created" in forced.stdout
+
+    reindexed = run_cli(env, "reindex")
+    assert reindexed.returncode == 0, reindexed.stderr
+    rankings = int(reindexed.stdout.split("Recomputed ")[1].split()[0])
+    assert rankings > 30  # every challenge with proposals and every start-up
 
 
 async def test_create_admin_makes_an_administrator_who_can_sign_in(

@@ -29,6 +29,7 @@ from urbanchallenge.middleware import (
 )
 from urbanchallenge.proposals.routes import routes as proposal_routes
 from urbanchallenge.ranking.routes import routes as ranking_routes
+from urbanchallenge.ranking.worker import Worker
 from urbanchallenge.reviews import routes as review_routes
 from urbanchallenge.settings import Settings, load_settings
 from urbanchallenge.templating import build_templates
@@ -84,13 +85,19 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if manage_database:
-            await init_db(settings.database_url)
+        if not manage_database:
+            yield
+            return
+        await init_db(settings.database_url)
+        worker = Worker() if settings.run_worker else None
+        if worker is not None:
+            worker.start()
         try:
             yield
         finally:
-            if manage_database:
-                await close_db()
+            if worker is not None:
+                await worker.stop()
+            await close_db()
 
     routes = [
         Route("/", home.index, name="home"),

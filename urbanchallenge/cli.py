@@ -199,6 +199,42 @@ def load_fixtures(
     _run(go())
 
 
+@cli.command()
+def reindex() -> None:
+    """Recompute every stored match score: each challenge's ranking and each start-up's fits."""
+    from urbanchallenge.accounts.models import Organisation, OrganisationKind
+    from urbanchallenge.db import close_db, init_db
+    from urbanchallenge.proposals.models import Proposal
+    from urbanchallenge.ranking import jobs, worker
+
+    settings = _settings()
+
+    async def go() -> int:
+        await init_db(settings.database_url)
+        try:
+            challenge_ids = (
+                await Proposal.filter(submitted_at__isnull=False)
+                .distinct()
+                .values_list("challenge_id", flat=True)
+            )
+            for challenge_id in sorted({int(str(c)) for c in challenge_ids}):
+                await jobs.request_challenge_rescore(challenge_id)
+            for organisation in await Organisation.filter(kind=OrganisationKind.STARTUP).only("id"):
+                await jobs.request_startup_refit(organisation.id)
+            total = await worker.pending_count()
+            done = 0
+            with typer.progressbar(length=total, label="Recomputing match scores") as bar:
+                while await worker.run_one():
+                    done += 1
+                    bar.update(1)
+            return done
+        finally:
+            await close_db()
+
+    done = _run(go())
+    typer.echo(f"Recomputed {done} rankings.")
+
+
 def _set_total(bar: Any) -> Any:
     def set_total(total: int) -> None:
         bar.length = total

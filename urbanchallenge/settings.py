@@ -40,6 +40,8 @@ class Settings:
     sign_in_max_failures_per_address: int = 30
     csrf_enabled: bool = True
     service_name: str = "UrbanChallenge"
+    # Recompute match scores in the background of each app process.
+    run_worker: bool = True
     base_url: str = "http://127.0.0.1:8000"
 
     @property
@@ -106,4 +108,5 @@ def load_settings(
         session_idle_timeout=config("SESSION_IDLE_TIMEOUT", cast=int, default=60 * 60),
         max_body_size=config("MAX_BODY_SIZE", cast=int, default=2 * 1024 * 1024),
         base_url=config("BASE_URL", default="http://127.0.0.1:8000"),
+        run_worker=config("MATCH_WORKER", cast=bool, default=True),
     )

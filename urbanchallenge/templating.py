@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -29,6 +31,20 @@ def london(value: datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
 
 def london_date(value: datetime | None) -> str:
     return london(value, "%-d %B %Y")
+
+
+def paragraphs(value: str | Markup | None) -> Markup:
+    """Text as GOV.UK paragraphs: blank lines separate paragraphs, single newlines break lines.
+
+    Plain text is escaped first; Markup (already-escaped text, e.g. with highlights) is kept.
+    """
+    if not value:
+        return Markup("")
+    safe = value if isinstance(value, Markup) else escape(value)
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", str(safe).replace("\r\n", "\n")) if b.strip()]
+    return Markup(  # noqa: S704 - built from escaped text only
+        "".join(f'<p class="govuk-body">{b.replace(chr(10), "<br>")}</p>' for b in blocks)
+    )
 
 
 def gbp(value: int | None) -> str:
@@ -62,4 +78,5 @@ def build_templates() -> Jinja2Templates:
     env.filters["london"] = london
     env.filters["london_date"] = london_date
     env.filters["gbp"] = gbp
+    env.filters["paragraphs"] = paragraphs
     return Jinja2Templates(env=env, context_processors=[_context])

@@ -10,4 +10,7 @@ routes = [
     Route("/signed-out", views.signed_out, name="signed_out"),
     Route("/account", views.account, name="account"),
     Route("/account/password", views.change_password, methods=["GET", "POST"], name="password"),
+    Route(
+        "/account/organisation", views.organisation, methods=["GET", "POST"], name="organisation"
+    ),
 ]

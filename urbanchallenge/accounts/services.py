@@ -30,6 +30,7 @@ from urbanchallenge.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from urbanchallenge.domain import NotFound
 from urbanchallenge.settings import Settings
 from urbanchallenge.validation import (
     Errors,
@@ -347,3 +348,46 @@ async def change_password(user: User, data: Mapping[str, str]) -> None:
     async with in_transaction():
         await user.save(update_fields=["password_hash"])
         await end_all_sessions(user)
+
+
+async def update_organisation(user: User, data: Mapping[str, str]) -> Organisation:
+    """Let a member of an organisation change its region, website and description.
+
+    A start-up's description is what the matcher uses to find challenges that fit it,
+    so saving it asks for those to be recomputed.
+    """
+    from urbanchallenge.audit.services import record
+    from urbanchallenge.ranking.jobs import request_startup_refit
+
+    if user.organisation_id is None:
+        raise NotFound("You do not belong to an organisation")
+    organisation = await Organisation.get(id=user.organisation_id)
+    errors = Errors()
+    region = clean_text(data.get("region"))
+    if region not in REGIONS:
+        errors.add("region", "Select the region you mainly work in")
+    website = website_field(errors, data)
+    description = text_field(
+        errors,
+        data,
+        "description",
+        "a description",
+        max_length=5000,
+        required=False,
+        multiline=True,
+    )
+    errors.raise_if_any()
+    organisation.region = region
+    organisation.website = website
+    organisation.description = description
+    async with in_transaction():
+        await organisation.save(update_fields=["region", "website", "description"])
+        await record(
+            "organisation.updated",
+            actor=user,
+            subject_type="organisation",
+            subject_id=organisation.id,
+        )
+        if organisation.kind is OrganisationKind.STARTUP:
+            await request_startup_refit(organisation.id)
+    return organisation

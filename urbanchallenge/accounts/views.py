@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from urbanchallenge.accounts import services
-from urbanchallenge.accounts.models import Organisation, OrganisationKind, User
+from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role, User
 from urbanchallenge.auth import requires, safe_next, signed_in_user
 from urbanchallenge.middleware import expired_session_cookie, session_cookie
 from urbanchallenge.validation import ValidationFailed
@@ -156,6 +156,7 @@ async def account(request: Request) -> Response:
             "organisation": organisation,
             "welcome": request.query_params.get("welcome") == "1",
             "password_changed": request.query_params.get("password") == "changed",
+            "organisation_saved": request.query_params.get("organisation") == "saved",
         },
     )
 
@@ -178,4 +179,28 @@ async def change_password(request: Request) -> Response:
             )
     return render(
         request, "accounts/change_password.html", {"errors": errors}, 400 if errors else 200
+    )
+
+
+@requires(Role.COUNCIL_OFFICER, Role.STARTUP_MEMBER)
+async def organisation(request: Request) -> Response:
+    user = signed_in_user(request)
+    org = await Organisation.get(id=user.organisation_id)
+    errors: dict[str, str] = {}
+    values = {"region": org.region, "website": org.website, "description": org.description}
+    if request.method == "POST":
+        values = await form_data(request)
+        try:
+            await services.update_organisation(user, values)
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            return RedirectResponse(
+                request.url_for("accounts:account").path + "?organisation=saved", status_code=303
+            )
+    return render(
+        request,
+        "accounts/organisation.html",
+        {"organisation": org, "values": values, "errors": errors, "regions": services.REGIONS},
+        400 if errors else 200,
     )

@@ -1,5 +1,10 @@
-"""The pages of this area, mounted by app.py."""
+"""Match pages, mounted at /matches."""
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
+from urbanchallenge.ranking import views
+
+routes: list[BaseRoute] = [
+    Route("/challenges/{id:int}", views.ranked, name="challenge"),
+    Route("/for-you", views.for_you, name="for_you"),
+]
