@@ -79,4 +79,4 @@ def test_challenges_are_ranked_for_a_start_up_profile() -> None:
         "We analyse bus delays at junctions from AVL feeds.",
         [bins, Document("8", CHALLENGE.title, CHALLENGE.text)],
     )
-    assert [item.id for item in ranking.items][0] == 8
+    assert next(item.id for item in ranking.items) == 8

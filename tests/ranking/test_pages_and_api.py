@@ -7,7 +7,7 @@ import httpx
 from tests.api.conftest import ApiClient
 from tests.conftest import make_user, post_form, sign_in_as
 from tests.ranking.factories import open_challenge, public_body, startup, submitted_proposal
-from urbanchallenge.accounts.models import Role
+from urbanchallenge.accounts.models import Role, User
 from urbanchallenge.accounts.tokens import issue_token
 from urbanchallenge.challenges.models import Challenge
 from urbanchallenge.proposals.models import Proposal
@@ -18,7 +18,7 @@ from urbanchallenge.ranking.services import highlight
 BUS = "Buses lose time at signalised junctions and busy stops on the Hagley Road corridor."
 
 
-async def scored_challenge() -> tuple[Challenge, Proposal, Proposal, object]:
+async def scored_challenge() -> tuple[Challenge, Proposal, Proposal, User]:
     body, officer = await public_body("Transport for the Test Midlands")
     challenge = await open_challenge(body, "Bus punctuality on Hagley Road", BUS)
     good_org, _ = await startup("Kerbside Test")
@@ -37,8 +37,8 @@ async def scored_challenge() -> tuple[Challenge, Proposal, Proposal, object]:
 async def test_the_officer_sees_proposals_ranked_with_the_shared_terms_highlighted(
     client: httpx.AsyncClient,
 ) -> None:
-    challenge, good, poor, officer = await scored_challenge()
-    await sign_in_as(client, officer)  # type: ignore[arg-type]
+    challenge, _good, _poor, officer = await scored_challenge()
+    await sign_in_as(client, officer)
 
     page = await client.get(f"/matches/challenges/{challenge.id}")
 
@@ -67,7 +67,7 @@ async def test_the_api_lists_matches_in_rank_order_for_the_owning_body_only(
     client: httpx.AsyncClient,
 ) -> None:
     challenge, good, poor, officer = await scored_challenge()
-    token, _ = await issue_token(officer)  # type: ignore[arg-type]
+    token, _ = await issue_token(officer)
     owner = ApiClient(client, token)
 
     response = await owner.get(f"/challenges/{challenge.id}/matches")
