@@ -189,7 +189,7 @@ async def score_directly(
             member=reviewer,
             criterion=criterion,
             score=value,
-            comment=f"Comment on {criterion.name} scoring {value} from {reviewer.name}.",
+            comment=f"Comment on {criterion.name} scoring {value}.",
             updated_at=now,
             submitted_at=now if submitted else None,
         )

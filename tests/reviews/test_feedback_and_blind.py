@@ -67,7 +67,10 @@ def test_a_not_shortlisted_letter_has_no_panel_comments() -> None:
 
 def test_redaction_removes_the_name_with_and_without_its_legal_suffix() -> None:
     text = "Sortwise Robotics Ltd will deliver. Sortwise Robotics has done this before."
-    assert redact(text, "Sortwise Robotics Ltd") == f"{REDACTED} will deliver. {REDACTED} has done this before."
+    assert (
+        redact(text, "Sortwise Robotics Ltd")
+        == f"{REDACTED} will deliver. {REDACTED} has done this before."
+    )
 
 
 def test_redaction_removes_the_web_address_and_the_capitalised_brand() -> None:

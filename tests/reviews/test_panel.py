@@ -39,7 +39,9 @@ async def test_an_officer_adds_an_existing_reviewer_who_joins_at_once(
     await sign_in_as(client, scene.officer)
 
     response = await post_form(
-        client, panel_path(scene, "/members"), {"email": f"  {reviewer.email.upper()} "},
+        client,
+        panel_path(scene, "/members"),
+        {"email": f"  {reviewer.email.upper()} "},
         form_page=panel_path(scene),
     )
 
@@ -57,7 +59,9 @@ async def test_an_email_without_an_account_gets_a_one_time_link_shown_to_the_off
     await sign_in_as(client, scene.officer)
 
     response = await post_form(
-        client, panel_path(scene, "/members"), {"email": "new.expert@example.org"},
+        client,
+        panel_path(scene, "/members"),
+        {"email": "new.expert@example.org"},
         form_page=panel_path(scene),
     )
 
@@ -82,7 +86,9 @@ async def test_a_start_up_members_email_cannot_join_a_panel(client: httpx.AsyncC
     await sign_in_as(client, scene.officer)
 
     response = await post_form(
-        client, panel_path(scene, "/members"), {"email": scene.startups[0].email},
+        client,
+        panel_path(scene, "/members"),
+        {"email": scene.startups[0].email},
         form_page=panel_path(scene),
     )
 
@@ -110,7 +116,9 @@ async def test_bad_and_repeated_emails_get_clear_errors(client: httpx.AsyncClien
     assert await PanelMember.filter(challenge=scene.challenge).count() == 1
 
 
-async def test_panels_of_decided_withdrawn_and_draft_challenges_cannot_change(db: str, client: httpx.AsyncClient) -> None:
+async def test_panels_of_decided_withdrawn_and_draft_challenges_cannot_change(
+    db: str, client: httpx.AsyncClient
+) -> None:
     officer = await make_user(Role.COUNCIL_OFFICER)
     reviewer = await make_user(Role.REVIEWER)
     api = await api_as(client, officer)
@@ -128,7 +136,9 @@ async def test_panels_of_decided_withdrawn_and_draft_challenges_cannot_change(db
         assert response.status_code == 201, stage
 
 
-async def test_the_api_adds_members_and_invitations_and_lists_both(client: httpx.AsyncClient) -> None:
+async def test_the_api_adds_members_and_invitations_and_lists_both(
+    client: httpx.AsyncClient,
+) -> None:
     scene = await make_scene(reviewers=0, shortlist=False)
     reviewer = await make_user(Role.REVIEWER, name="Raj Bhatt")
     api = await api_as(client, scene.officer)
@@ -172,7 +182,9 @@ async def test_an_invited_person_creates_a_reviewer_account_and_joins(
     assert form.status_code == 200
     assert "Create your panel member account" in form.text
     assert "grace@example.org" in form.text
-    short = await post_form(client, link, {"action": "create", "name": "Grace", "password": "short"})
+    short = await post_form(
+        client, link, {"action": "create", "name": "Grace", "password": "short"}
+    )
     assert short.status_code == 400
     assert 'href="#password"' in short.text
     assert not await User.exists(email="grace@example.org")
@@ -319,7 +331,9 @@ async def test_a_member_without_submitted_scores_can_be_removed_but_not_one_with
     assert not await Score.exists(member=idle)  # the drafts went with them
 
     api = await api_as(client, scene.officer)
-    refused = await api.request("DELETE", f"/challenges/{scene.challenge.id}/panel/{busy_member.id}")
+    refused = await api.request(
+        "DELETE", f"/challenges/{scene.challenge.id}/panel/{busy_member.id}"
+    )
     assert refused.status_code == 409
     assert "submitted scores" in refused.json()["detail"]
     assert await PanelMember.exists(id=busy_member.id)

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from urbanchallenge.reviews.results import (
+    ProposalResult,
     Review,
     calibrated_members,
     compute,
@@ -35,7 +36,7 @@ REVIEWS = [
 ]
 
 
-def by_proposal() -> dict[int, object]:
+def by_proposal() -> dict[int, ProposalResult]:
     return {r.proposal: r for r in compute(REVIEWS, [10, 20, 30, 40, 50])}
 
 
@@ -114,7 +115,7 @@ def test_a_member_reviewing_a_proposal_twice_is_refused_not_counted() -> None:
 @pytest.mark.parametrize(
     ("value", "cell"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 121", "'+44 121"),
         ("-1+2", "'-1+2"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -34,7 +34,11 @@ async def scored_scene() -> Scene:
     for proposal, scores in ((p1, [7, 7, 7]), (p2, [8, 8, 8])):
         await score_directly(scene, r3, proposal, scores)
     await ConflictDeclaration.create(
-        proposal=p0, member=r3, has_conflict=True, reason=CONFLICT_REASON, declared_at=datetime.now(UTC)
+        proposal=p0,
+        member=r3,
+        has_conflict=True,
+        reason=CONFLICT_REASON,
+        declared_at=datetime.now(UTC),
     )
     # A score that should never exist: stored despite the conflict, it must not count.
     await Score.create(
@@ -119,7 +123,7 @@ async def test_the_csv_export_is_an_attachment_with_formulas_defused(
     ]
     by_id = {int(r[0]): r for r in rows[1:]}
     first = by_id[scene.proposals[0].id]
-    assert first[1] == "'=HYPERLINK(\"http://evil\")"
+    assert first[1] == '\'=HYPERLINK("http://evil")'
     assert first[3:6] == ["2", "56.5", "57.0"]
     assert by_id[scene.proposals[1].id][2] == "'@Evil Ltd"
     assert CONFLICT_REASON not in response.text and "Stray" not in response.text

@@ -53,7 +53,10 @@ async def test_a_member_declares_no_conflict_scores_checks_and_submits_through_t
     draft = await post_form(
         client,
         scores_path,
-        {"action": "draft", **form_for(scene, [("8", "Knows the blocks well."), ("", ""), ("", "")])},
+        {
+            "action": "draft",
+            **form_for(scene, [("8", "Knows the blocks well."), ("", ""), ("", "")]),
+        },
     )
     assert draft.status_code == 303
     assert "In progress" in (await client.get("/reviews/")).text
@@ -62,7 +65,10 @@ async def test_a_member_declares_no_conflict_scores_checks_and_submits_through_t
     incomplete = await post_form(
         client,
         scores_path,
-        {"action": "continue", **form_for(scene, [("8", "Knows the blocks well."), ("12", "x"), ("6", "")])},
+        {
+            "action": "continue",
+            **form_for(scene, [("8", "Knows the blocks well."), ("12", "x"), ("6", "")]),
+        },
     )
     assert incomplete.status_code == 400
     second, third = scene.criteria[1], scene.criteria[2]
@@ -149,9 +155,15 @@ async def test_the_api_takes_a_member_from_declaring_to_a_submitted_review(
     )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "submitted" and done.json()["submitted_at"]
-    again = await api.put(path, {"conflict": False, "scores": [{"criterion": names[0], "score": 1}]})
+    again = await api.put(
+        path, {"conflict": False, "scores": [{"criterion": names[0], "score": 1}]}
+    )
     assert again.status_code == 409
-    assert [s.score for s in await Score.filter(proposal=proposal).order_by("criterion_id")] == [7, 4, 10]
+    assert [s.score for s in await Score.filter(proposal=proposal).order_by("criterion_id")] == [
+        7,
+        4,
+        10,
+    ]
 
 
 async def test_bad_scores_get_field_errors_and_save_nothing(client: httpx.AsyncClient) -> None:
@@ -172,13 +184,23 @@ async def test_bad_scores_get_field_errors_and_save_nothing(client: httpx.AsyncC
     for entry, field, message in cases:
         response = await api.put(
             path,
-            {"conflict": False, "scores": [{"criterion": scene.criteria[1].name, "score": 3}, entry]},
+            {
+                "conflict": False,
+                "scores": [{"criterion": scene.criteria[1].name, "score": 3}, entry],
+            },
         )
         assert response.status_code == 422, entry
-        errors = {e["field"].replace("scores.1", "scores.0"): e["message"] for e in response.json()["errors"]}
+        errors = {
+            e["field"].replace("scores.1", "scores.0"): e["message"]
+            for e in response.json()["errors"]
+        }
         assert message in errors[field].lower() or message in errors[field], (entry, errors)
     twice = await api.put(
-        path, {"conflict": False, "scores": [{"criterion": name, "score": 3}, {"criterion": name, "score": 4}]}
+        path,
+        {
+            "conflict": False,
+            "scores": [{"criterion": name, "score": 3}, {"criterion": name, "score": 4}],
+        },
     )
     assert twice.status_code == 422
     assert twice.json()["errors"][0]["field"] == "scores.1.criterion"
@@ -216,7 +238,10 @@ async def test_concurrent_drafts_leave_one_score_per_criterion(client: httpx.Asy
 
     responses = await asyncio.gather(
         *(
-            api.put(path, {"conflict": False, "scores": [{"criterion": scene.criteria[0].name, "score": n}]})
+            api.put(
+                path,
+                {"conflict": False, "scores": [{"criterion": scene.criteria[0].name, "score": n}]},
+            )
             for n in (3, 4, 5, 6)
         )
     )
@@ -232,7 +257,9 @@ async def test_a_conflicted_member_never_sees_the_proposal_text(client: httpx.As
     conflicted = scene.proposals[0]
     api = await api_as(client, member)
 
-    no_reason = await api.put(f"/reviews/{conflicted.id}", {"conflict": True, "conflict_reason": " "})
+    no_reason = await api.put(
+        f"/reviews/{conflicted.id}", {"conflict": True, "conflict_reason": " "}
+    )
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"][0]["field"] == "conflict_reason"
     assert not await ConflictDeclaration.exists(member=member)
@@ -272,9 +299,13 @@ async def test_a_member_can_declare_a_late_conflict_until_they_submit(
     scene = await make_scene(proposals=1, reviewers=1)
     api = await api_as(client, scene.reviewers[0])
     path = f"/reviews/{scene.proposals[0].id}"
-    await api.put(path, {"conflict": False, "scores": [{"criterion": scene.criteria[0].name, "score": 5}]})
+    await api.put(
+        path, {"conflict": False, "scores": [{"criterion": scene.criteria[0].name, "score": 5}]}
+    )
 
-    late = await api.put(path, {"conflict": True, "conflict_reason": "My sister joined their board."})
+    late = await api.put(
+        path, {"conflict": True, "conflict_reason": "My sister joined their board."}
+    )
 
     assert late.status_code == 200 and late.json()["status"] == "conflicted"
     assert not await Score.exists(proposal=scene.proposals[0])  # the drafts went
@@ -299,7 +330,11 @@ async def test_a_blind_panel_never_shows_the_start_ups_name(client: httpx.AsyncC
     assert name not in declared.text and "sortwise.example" not in declared.text
 
     await sign_in_as(client, member)
-    for page in ("/reviews/", f"/reviews/proposals/{proposal.id}", f"/reviews/proposals/{proposal.id}/scores"):
+    for page in (
+        "/reviews/",
+        f"/reviews/proposals/{proposal.id}",
+        f"/reviews/proposals/{proposal.id}/scores",
+    ):
         html = (await client.get(page)).text
         assert name not in html, page
         assert re.search(re.escape(name.split()[0]), html) is None, page
@@ -328,5 +363,7 @@ async def test_members_see_only_shortlisted_proposals_of_their_own_panels(
     outsider_api = await api_as(client, outsider)
     assert (await outsider_api.get(f"/reviews/{other_panel.proposals[0].id}")).status_code == 404
     await sign_in_as(client, outsider)
-    assert (await client.get(f"/reviews/proposals/{other_panel.proposals[0].id}")).status_code == 404
+    assert (
+        await client.get(f"/reviews/proposals/{other_panel.proposals[0].id}")
+    ).status_code == 404
     assert not await ConflictDeclaration.exists()

@@ -1,4 +1,4 @@
-"""The officer picks a shortlist from the submitted proposals, with the matcher's score as an aid."""
+"""The officer picks a shortlist of submitted proposals; the matcher's score is only an aid."""
 
 from __future__ import annotations
 
@@ -63,10 +63,14 @@ async def test_saving_the_shortlist_replaces_it_and_is_audited(client: httpx.Asy
 
     await client.get(path)
     token = client.cookies.get("__Host-csrftoken") or client.cookies.get("csrftoken")
-    first = await client.post(path, data={"csrftoken": token, "proposal_ids": [str(a.id), str(b.id)]})
+    first = await client.post(
+        path, data={"csrftoken": token, "proposal_ids": [str(a.id), str(b.id)]}
+    )
     assert first.status_code == 303
     assert "The shortlist has been saved" in (await client.get(first.headers["location"])).text
-    second = await client.post(path, data={"csrftoken": token, "proposal_ids": [str(b.id), str(c.id)]})
+    second = await client.post(
+        path, data={"csrftoken": token, "proposal_ids": [str(b.id), str(c.id)]}
+    )
     assert second.status_code == 303
 
     assert await shortlisted(scene.challenge.id) == {b.id, c.id}
