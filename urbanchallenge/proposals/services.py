@@ -415,7 +415,7 @@ def _closed(challenge: Challenge, status: Status, action: str) -> Conflict:
     return Conflict(f"This challenge closed on {when}: proposals can no longer be {action}")
 
 
-def _require_open(challenge: Challenge, now: datetime, action: str) -> None:
+def require_open(challenge: Challenge, now: datetime, action: str) -> None:
     status = lifecycle.status_of(challenge, now)
     if status is not Status.OPEN:
         raise _closed(challenge, status, action)
@@ -458,7 +458,7 @@ async def start(
     existing = await own_for_challenge(user, challenge_id)
     if existing is not None:
         raise AlreadyProposed(existing.id)
-    _require_open(challenge, moment, "started")
+    require_open(challenge, moment, "started")
     questions = await _questions(challenge_id)
     clean = validate(
         {"title": "", **data, "cost_gbp": data.get("cost_gbp")},
@@ -508,7 +508,7 @@ async def update(
     proposal = await _get_own(user, proposal_id)
     challenge = await Challenge.get(id=proposal.challenge_id)
     status = status_of(proposal)
-    _require_open(challenge, moment, "changed")
+    require_open(challenge, moment, "changed")
     if status is ProposalStatus.WITHDRAWN:
         raise Conflict("This proposal has been withdrawn. Reopen it as a draft to change it")
     questions = await _questions(challenge.id)
@@ -555,7 +555,7 @@ async def submit(user: User, proposal_id: int, now: datetime | None = None) -> P
         status = status_of(proposal)
         if status is ProposalStatus.SUBMITTED:
             raise Conflict("This proposal has already been submitted")
-        _require_open(challenge, moment, "submitted")
+        require_open(challenge, moment, "submitted")
         if status is ProposalStatus.WITHDRAWN:
             raise Conflict("This proposal has been withdrawn. Reopen it as a draft to submit it")
         questions = await _questions(challenge.id)
@@ -587,7 +587,7 @@ async def withdraw(user: User, proposal_id: int, now: datetime | None = None) ->
         status = status_of(proposal)
         if status is ProposalStatus.WITHDRAWN:
             raise Conflict("This proposal has already been withdrawn")
-        _require_open(challenge, moment, "withdrawn")
+        require_open(challenge, moment, "withdrawn")
         proposal.withdrawn_at = moment
         await proposal.save(update_fields=["withdrawn_at", "updated_at"])
         await record(
@@ -610,7 +610,7 @@ async def reopen(user: User, proposal_id: int, now: datetime | None = None) -> P
         challenge = await Challenge.get(id=proposal.challenge_id)
         if status_of(proposal) is not ProposalStatus.WITHDRAWN:
             raise Conflict("Only a withdrawn proposal can be reopened")
-        _require_open(challenge, moment, "reopened")
+        require_open(challenge, moment, "reopened")
         proposal.withdrawn_at = None
         proposal.submitted_at = None
         await proposal.save(update_fields=["withdrawn_at", "submitted_at", "updated_at"])
