@@ -231,4 +231,185 @@ async def load_demo(
         counts.note("proposals", True)
         progress(1)
 
+    await load_reviews(directory, counts, now=now)
+    return counts.as_dict()
+
+
+async def load_reviews(
+    directory: Path = DEMO_DIR, counts: Counts | None = None, *, now: datetime | None = None
+) -> dict[str, tuple[int, int]]:
+    """Load reviews.json: panels, shortlists, conflicts, scores and decisions.
+
+    Runs after the challenges and proposals exist and finds them by their natural keys,
+    so it is idempotent too. A member's scores on a proposal are submitted when they
+    cover every criterion and drafts otherwise; every member who scored a proposal
+    declared no conflict with it; the awarded proposals of a decided challenge get
+    ``awarded_at``. Each row created gets its audit event, dated between the
+    challenge's shortlisting and its decision (or now).
+    """
+    from urbanchallenge.audit.models import AuditEvent
+    from urbanchallenge.reviews.models import (
+        ConflictDeclaration,
+        PanelMember,
+        Score,
+        ShortlistEntry,
+    )
+
+    now = now or datetime.now(UTC)
+    counts = counts if counts is not None else Counts()
+    org_names = {o["slug"]: o["name"] for o in _read(directory, "organisations.json")}
+    challenge_items = {c["slug"]: c for c in _read(directory, "challenges.json")}
+    proposal_items = {p["slug"]: p for p in _read(directory, "proposals.json")}
+
+    async def organisation(slug: str) -> Organisation:
+        return await Organisation.get(name_key=org_names[slug].lower())
+
+    async def audit(
+        action: str,
+        actor: User | None,
+        challenge: Challenge,
+        when: datetime,
+        subject: tuple[str, int],
+        details: dict[str, Any],
+    ) -> None:
+        await AuditEvent.create(
+            actor=actor,
+            actor_email=actor.email if actor else "",
+            action=action,
+            challenge=challenge,
+            subject_type=subject[0],
+            subject_id=subject[1],
+            details=details,
+            created_at=when,
+        )
+
+    for review in _read(directory, "reviews.json"):
+        item = challenge_items[review["challenge"]]
+        body = await organisation(item["organisation"])
+        challenge = await Challenge.get(organisation=body, title=item["title"])
+        officer = await User.filter(organisation=body).order_by("id").first()
+        start = challenge.shortlisting_at or now
+        end = challenge.decided_at or now
+
+        def moment(share: float, start: datetime = start, end: datetime = end) -> datetime:
+            return start + (end - start) * share
+
+        proposals: dict[str, Proposal] = {}
+        for slug in review["shortlist"]:
+            startup = await organisation(proposal_items[slug]["startup"])
+            proposals[slug] = await Proposal.get(challenge=challenge, organisation=startup)
+        members = {u.email: u for u in await User.filter(email__in=review["members"])}
+        criteria = {c.name: c for c in await Criterion.filter(challenge=challenge)}
+
+        async with in_transaction():
+            for email in review["members"]:
+                member, created = await PanelMember.get_or_create(
+                    challenge=challenge,
+                    user=members[email],
+                    defaults={"added_by": officer, "created_at": start - timedelta(days=2)},
+                )
+                counts.note("panel members", created)
+                if created:
+                    await audit(
+                        "panel.member_added",
+                        officer,
+                        challenge,
+                        member.created_at,
+                        ("panel_member", member.id),
+                        {"email": email},
+                    )
+            new_entries = []
+            for proposal in proposals.values():
+                _, created = await ShortlistEntry.get_or_create(
+                    challenge=challenge,
+                    proposal=proposal,
+                    defaults={"added_by": officer, "created_at": start},
+                )
+                counts.note("shortlist entries", created)
+                if created:
+                    new_entries.append(proposal.id)
+            if new_entries:
+                ids = sorted(p.id for p in proposals.values())
+                await audit(
+                    "shortlist.updated",
+                    officer,
+                    challenge,
+                    start,
+                    ("challenge", challenge.id),
+                    {"proposal_ids": ids, "added": sorted(new_entries), "removed": []},
+                )
+
+            by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for score in review["scores"]:
+                by_pair.setdefault((score["member"], score["proposal"]), []).append(score)
+            declarations = [(c["member"], c["proposal"], c["reason"]) for c in review["conflicts"]]
+            declarations += [(member, slug, "") for member, slug in by_pair]
+            for email, slug, reason in declarations:
+                declared, created = await ConflictDeclaration.get_or_create(
+                    proposal=proposals[slug],
+                    member=members[email],
+                    defaults={
+                        "has_conflict": bool(reason),
+                        "reason": reason,
+                        "declared_at": moment(0.1),
+                    },
+                )
+                counts.note("conflict declarations", created)
+                if created:
+                    await audit(
+                        "conflict.declared",
+                        members[email],
+                        challenge,
+                        declared.declared_at,
+                        ("proposal", proposals[slug].id),
+                        {"proposal_id": proposals[slug].id, "has_conflict": bool(reason)},
+                    )
+
+            for number, ((email, slug), scores) in enumerate(sorted(by_pair.items())):
+                complete = {s["criterion"] for s in scores} == set(criteria)
+                when = moment(0.2 + 0.7 * number / max(len(by_pair), 1))
+                created_any = False
+                for score in scores:
+                    _, created = await Score.get_or_create(
+                        proposal=proposals[slug],
+                        member=members[email],
+                        criterion=criteria[score["criterion"]],
+                        defaults={
+                            "score": score["score"],
+                            "comment": score["comment"],
+                            "updated_at": when,
+                            "submitted_at": when if complete else None,
+                        },
+                    )
+                    counts.note("scores", created)
+                    created_any = created_any or created
+                if complete and created_any:
+                    await audit(
+                        "score.submitted",
+                        members[email],
+                        challenge,
+                        when,
+                        ("proposal", proposals[slug].id),
+                        {"proposal_id": proposals[slug].id, "criteria": len(criteria)},
+                    )
+
+            decision = review["decision"]
+            if decision is not None and challenge.decided_at is not None:
+                awarded = [proposals[slug] for slug in decision["awarded"]]
+                for proposal in awarded:
+                    created = proposal.awarded_at is None
+                    if created:
+                        proposal.awarded_at = challenge.decided_at
+                        await proposal.save(update_fields=["awarded_at"])
+                    counts.note("awards", created)
+                if not await AuditEvent.exists(challenge=challenge, action="challenge.decided"):
+                    outcome = challenge.outcome.value if challenge.outcome else ""
+                    await audit(
+                        "challenge.decided",
+                        officer,
+                        challenge,
+                        challenge.decided_at,
+                        ("challenge", challenge.id),
+                        {"outcome": outcome, "awarded": [p.id for p in awarded]},
+                    )
     return counts.as_dict()
