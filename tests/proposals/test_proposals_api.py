@@ -253,7 +253,8 @@ async def test_withdraw_then_reopen_then_submit_again(client: httpx.AsyncClient)
     assert (await api.post(f"{path}/submit")).status_code == 409
     assert (await api.post(f"{path}/withdraw")).status_code == 409
 
-    reopened = await api.post(f"{path}/reopen")
+    assert (await api.post(f"{path}/reopen", {"why": "because"})).status_code == 422
+    reopened = await api.post(f"{path}/reopen", {})
     assert reopened.json()["status"] == "draft"
     assert (await (await api_client(client, body_officer)).get(path)).status_code == 404
     again = await api.post(f"{path}/submit")

@@ -110,6 +110,11 @@ PROPOSAL_CHANGES = define(
     ),
 )
 
+# The actions (submit, withdraw, reopen) take no fields; a body, if sent, must be {}.
+NO_FIELDS = nullable(
+    define("NoFields", obj({}, description="This action takes no fields: send {} or no body."))
+)
+
 
 def _iso(value: Any) -> str | None:
     return None if value is None else str(value.isoformat())
@@ -204,6 +209,7 @@ async def update_proposal(call: ApiCall) -> Reply:
 
 @api.post(
     "/proposals/{id:int}/submit",
+    body=NO_FIELDS,
     summary="Submit your complete draft before the challenge closes",
     roles=[Role.STARTUP_MEMBER],
     responses={200: ("The submitted proposal", PROPOSAL)},
@@ -215,6 +221,7 @@ async def submit_proposal(call: ApiCall) -> Reply:
 
 @api.post(
     "/proposals/{id:int}/withdraw",
+    body=NO_FIELDS,
     summary="Withdraw your proposal before the challenge closes",
     roles=[Role.STARTUP_MEMBER],
     responses={200: ("The withdrawn proposal", PROPOSAL)},
@@ -226,6 +233,7 @@ async def withdraw_proposal(call: ApiCall) -> Reply:
 
 @api.post(
     "/proposals/{id:int}/reopen",
+    body=NO_FIELDS,
     summary="Make your withdrawn proposal a draft again, before the challenge closes",
     roles=[Role.STARTUP_MEMBER],
     responses={200: ("The proposal, a draft again", PROPOSAL)},
