@@ -249,7 +249,7 @@ async def test_the_awarded_start_ups_page_shows_the_confirmation_and_scores(
     page = await client.get(f"/reviews/outcome/{winner.id}")
     assert page.status_code == 200
     assert "Proposal awarded" in page.text and "Your feedback letter" in page.text
-    assert "71.0 out of 100" in page.text
+    assert "average weighted total was 71 out of 100" in page.text
 
 
 async def test_scores_directly_helper_matches_the_service_totals(db: str) -> None:

@@ -338,3 +338,18 @@ async def test_a_member_without_submitted_scores_can_be_removed_but_not_one_with
     assert "submitted scores" in refused.json()["detail"]
     assert await PanelMember.exists(id=busy_member.id)
     assert "panel.member_removed" in await actions(scene.challenge.id)
+
+
+async def test_a_draft_can_be_made_blind_before_it_is_published(client: httpx.AsyncClient) -> None:
+    officer = await make_user(Role.COUNCIL_OFFICER)
+    draft = await make_challenge(officer, stage=Status.DRAFT)
+    api = await api_as(client, officer)
+
+    response = await api.patch(f"/challenges/{draft.id}/panel", {"blind_panel": True})
+
+    assert response.status_code == 200 and response.json()["blind_panel"] is True
+    await sign_in_as(client, officer)
+    page = await client.get(f"/panels/{draft.id}")
+    assert "Publish the challenge before you build its review panel" in page.text
+    assert "Should the panel review blind?" in page.text
+    assert draft.title in (await client.get("/panels/")).text

@@ -418,12 +418,12 @@ class ChallengeSummary:
 
 
 async def body_challenges(officer: User) -> list[ChallengeSummary]:
-    """The officer's body's published challenges, for the list of review panels."""
+    """Every challenge of the officer's body, for the list of review panels."""
     if officer.role is not Role.COUNCIL_OFFICER or officer.organisation_id is None:
         return []
-    challenges = await Challenge.filter(
-        organisation_id=officer.organisation_id, published_at__isnull=False
-    ).order_by("-closes_at", "id")
+    challenges = await Challenge.filter(organisation_id=officer.organisation_id).order_by(
+        "-closes_at", "id"
+    )
     ids = [c.id for c in challenges]
     members: dict[int, int] = defaultdict(int)
     for cid in await int_column(

@@ -195,7 +195,8 @@ async def panel(officer: User, challenge_id: int) -> Panel:
         members=rows,
         invitations=[InvitationRow(i) for i in invitations],
         can_change=can_change,
-        blind_fixed=not can_change or await review_started(challenge_id),
+        blind_fixed=(not can_change and status is not Status.DRAFT)
+        or await review_started(challenge_id),
         shortlist_size=await ShortlistEntry.filter(challenge_id=challenge_id).count(),
     )
 
@@ -383,7 +384,8 @@ async def cancel_invitation(officer: User, challenge_id: int, invitation_id: int
 async def set_blind(officer: User, challenge_id: int, blind: bool) -> Challenge:
     """Make the panel blind (or not); fixed once a member has started reviewing."""
     challenge = await owned_challenge(officer, challenge_id)
-    _require_panel_can_change(challenge)
+    if lifecycle.status_of(challenge) is not Status.DRAFT:
+        _require_panel_can_change(challenge)
     async with in_transaction():
         challenge = await locked_challenge(challenge_id)
         if challenge.blind_panel == blind:
