@@ -70,6 +70,8 @@ BAD_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"budget_gbp": "lots"}, "budget_gbp"),
     ({"budget_gbp": 0}, "budget_gbp"),
     ({"opens_at": "next tuesday"}, "opens_at"),
+    ({"opens_at": "2027-02-30T12:00:00Z"}, "opens_at"),
+    ({"closes_at": "9999-12-31T23:00:00-05:00"}, "closes_at"),
     ({"closes_at": "2020-01-01T12:00:00Z", "opens_at": "2019-12-01T12:00:00Z"}, "closes_at"),
     ({"closes_at": (now() + timedelta(days=1, hours=12)).isoformat()}, "closes_at"),
     ({"criteria": []}, "criteria"),

@@ -392,7 +392,10 @@ def parse_iso_datetime(value: object) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is after the year 9999 in UTC
+        return None
 
 
 def _datetime_field(
