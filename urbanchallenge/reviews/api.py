@@ -250,7 +250,7 @@ async def put_shortlist(call: ApiCall) -> Reply:
 # ------------------------------------------------------------------ reviews
 
 CRITERION = define(
-    "Criterion",
+    "ReviewCriterion",
     obj(
         {
             "id": integer(),
@@ -261,7 +261,7 @@ CRITERION = define(
     ),
 )
 MY_SCORE = define(
-    "MyScore",
+    "ReviewScore",
     obj(
         {
             "criterion": string(),
@@ -272,7 +272,7 @@ MY_SCORE = define(
     ),
 )
 ASSIGNMENT = define(
-    "Assignment",
+    "ReviewAssignment",
     obj(
         {
             "proposal_id": integer(),
@@ -307,7 +307,7 @@ ASSIGNMENT = define(
     ),
 )
 REVIEW = define(
-    "Review",
+    "ReviewChanges",
     obj(
         {
             "conflict": boolean("Whether you have a conflict of interest with this proposal."),
@@ -434,7 +434,7 @@ async def put_review(call: ApiCall) -> Reply:
 # ------------------------------------------------------------------ results and decision
 
 RESULT = define(
-    "ProposalResult",
+    "PanelResult",
     obj(
         {
             "proposal_id": integer(),
@@ -459,7 +459,7 @@ RESULT = define(
     ),
 )
 DECISION = define(
-    "Decision",
+    "PanelDecision",
     obj(
         {
             "awarded": array(integer(minimum=1), max_items=100),
@@ -468,7 +468,7 @@ DECISION = define(
     ),
 )
 DECIDED = define(
-    "Decided",
+    "PanelDecided",
     obj(
         {
             "challenge_id": integer(),
@@ -541,7 +541,7 @@ async def post_decision(call: ApiCall) -> Reply:
 # ------------------------------------------------------------------ outcomes and audit
 
 OUTCOME = define(
-    "ProposalOutcome",
+    "ReviewOutcome",
     obj(
         {
             "proposal_id": integer(),
@@ -572,7 +572,7 @@ OUTCOME = define(
     ),
 )
 AUDIT_EVENT = define(
-    "AuditEvent",
+    "ChallengeAuditEvent",
     obj(
         {
             "id": integer(),
