@@ -75,6 +75,7 @@ async def test_a_member_declares_no_conflict_scores_checks_and_submits_through_t
     assert f'href="#scores.{second.id}.score"' in incomplete.text
     assert f"The score for {second.name} must be from 0 to 10" in incomplete.text
     assert f"Enter a comment explaining your score for {third.name}" in incomplete.text
+    assert "Still to do" not in incomplete.text  # each problem is reported once
     assert "Knows the blocks well." in incomplete.text  # what was typed is kept
 
     complete = await post_form(
@@ -367,3 +368,19 @@ async def test_members_see_only_shortlisted_proposals_of_their_own_panels(
         await client.get(f"/reviews/proposals/{other_panel.proposals[0].id}")
     ).status_code == 404
     assert not await ConflictDeclaration.exists()
+
+
+async def test_declaring_and_scoring_in_one_request_fails_as_a_whole(
+    client: httpx.AsyncClient,
+) -> None:
+    scene = await make_scene(proposals=1, reviewers=1)
+    api = await api_as(client, scene.reviewers[0])
+    path = f"/reviews/{scene.proposals[0].id}"
+    body = {"conflict": False, "submit": True, "scores": [{"criterion": "Charm", "score": 5}]}
+
+    response = await api.put(path, body)
+
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"scores.0.criterion", "scores"}
+    assert not await ConflictDeclaration.exists(member=scene.reviewers[0])
+    assert not await Score.exists()

@@ -421,6 +421,9 @@ async def put_review(call: ApiCall) -> Reply:
         raise ValidationFailed(
             {"scores": "You declared a conflict of interest, so you cannot send scores"}
         )
+    if entries or submit:
+        # Check the scores first, so a request with bad scores saves no declaration either.
+        await scoring.check_scores(call.actor, proposal_id, entries, submit=submit)
     found = await scoring.assignment(call.actor, proposal_id)
     if found.declaration is None or found.declaration.has_conflict != conflict or conflict:
         found = await scoring.declare(

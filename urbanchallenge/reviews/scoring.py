@@ -364,8 +364,10 @@ def _find_criterion(criteria: Sequence[Criterion], ref: str | int) -> Criterion 
 
 def _clean_scores(
     criteria: Sequence[Criterion], entries: Sequence[ScoreInput], errors: Errors
-) -> list[_Clean]:
+) -> tuple[list[_Clean], set[int]]:
+    """The valid entries, and the ids of criteria whose entry has an error."""
     cleaned: list[_Clean] = []
+    failed: set[int] = set()
     seen: set[int] = set()
     for entry in entries:
         criterion = _find_criterion(criteria, entry.criterion)
@@ -383,6 +385,7 @@ def _clean_scores(
             )
             continue
         seen.add(criterion.id)
+        failed.add(criterion.id)
         score = _parse_score(entry.score)
         comment = clean_text(entry.comment, multiline=True)
         if isinstance(score, str):
@@ -399,20 +402,24 @@ def _clean_scores(
                 f"{entry.key}.score", f"Enter a score for {criterion.name} to keep your comment"
             )
             continue
+        failed.discard(criterion.id)
         cleaned.append(_Clean(criterion=criterion, score=score, comment=comment, key=entry.key))
-    return cleaned
+    return cleaned, failed
 
 
 def _check_complete(
     criteria: Sequence[Criterion],
     stored: dict[int, Score],
     cleaned: Sequence[_Clean],
+    failed: set[int],
     errors: Errors,
 ) -> None:
     """Every criterion needs a score and a comment before the scores are submitted."""
     sent = {c.criterion.id: c for c in cleaned}
     missing: list[str] = []
     for criterion in criteria:
+        if criterion.id in failed:  # its own error says what is wrong
+            continue
         entry = sent.get(criterion.id)
         score = (
             entry.score
@@ -441,6 +448,27 @@ def _check_complete(
         )
 
 
+def _validated(found: Assignment, entries: Sequence[ScoreInput], *, complete: bool) -> list[_Clean]:
+    if found.status is ReviewStatus.SUBMITTED:
+        raise Conflict("You have already submitted your scores for this proposal: they are final")
+    errors = Errors()
+    cleaned, failed = _clean_scores(found.criteria, entries, errors)
+    if complete:
+        _check_complete(found.criteria, found.scores, cleaned, failed, errors)
+    errors.raise_if_any()
+    return cleaned
+
+
+async def check_scores(
+    member: User, proposal_id: int, entries: Sequence[ScoreInput], *, submit: bool = False
+) -> None:
+    """Refuse, as :func:`save_scores` would, scores that are not valid; save nothing.
+
+    Lets a request that declares no conflict and scores in one go fail as a whole.
+    """
+    _validated(await readable_assignment(member, proposal_id), entries, complete=submit)
+
+
 async def save_scores(
     member: User,
     proposal_id: int,
@@ -459,13 +487,7 @@ async def save_scores(
     found = await readable_assignment(member, proposal_id)
     if found.status is ReviewStatus.NOT_DECLARED:
         raise Conflict("Declare whether you have a conflict of interest before you score")
-    if found.status is ReviewStatus.SUBMITTED:
-        raise Conflict("You have already submitted your scores for this proposal: they are final")
-    errors = Errors()
-    cleaned = _clean_scores(found.criteria, entries, errors)
-    if submit or require_complete:
-        _check_complete(found.criteria, found.scores, cleaned, errors)
-    errors.raise_if_any()
+    cleaned = _validated(found, entries, complete=submit or require_complete)
 
     moment = now()
     async with in_transaction():
