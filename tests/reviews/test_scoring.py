@@ -384,3 +384,25 @@ async def test_declaring_and_scoring_in_one_request_fails_as_a_whole(
     assert {e["field"] for e in response.json()["errors"]} == {"scores.0.criterion", "scores"}
     assert not await ConflictDeclaration.exists(member=scene.reviewers[0])
     assert not await Score.exists()
+
+
+async def test_declaring_a_conflict_on_the_page_needs_a_reason(client: httpx.AsyncClient) -> None:
+    scene = await make_scene(proposals=1, reviewers=1)
+    proposal = scene.proposals[0]
+    await sign_in_as(client, scene.reviewers[0])
+    path = f"/reviews/proposals/{proposal.id}/conflict"
+
+    missing = await post_form(client, path, {"conflict": "yes", "conflict_reason": "  "})
+    assert missing.status_code == 400
+    assert 'href="#conflict_reason"' in missing.text
+    assert not await ConflictDeclaration.exists()
+
+    declared = await post_form(
+        client, path, {"conflict": "yes", "conflict_reason": "I used to work there."}
+    )
+    assert declared.status_code == 303
+    tasks = await client.get(declared.headers["location"])
+    assert "Your conflict of interest has been recorded" in tasks.text
+    declaration = await ConflictDeclaration.get(proposal=proposal)
+    assert declaration.has_conflict and declaration.reason == "I used to work there."
+    assert (await client.get(path)).status_code == 403
