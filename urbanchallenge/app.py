@@ -12,7 +12,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount, Route
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -79,6 +81,24 @@ class CSRFMiddleware:
         await self.app(scope, receive, send)
 
 
+def _with_bare_prefix(*mounts: Mount) -> list[BaseRoute]:
+    """Each mount, preceded by a redirect from its bare prefix (/challenges -> /challenges/).
+
+    The accounts area is mounted at the root and would otherwise answer 404 for a
+    prefix typed without its trailing slash.
+    """
+    routes: list[BaseRoute] = []
+    for mount in mounts:
+        target = mount.path + "/"
+
+        async def redirect(request: Request, target: str = target) -> Response:
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(target + query, status_code=308)
+
+        routes += [Route(mount.path, redirect, include_in_schema=False), mount]
+    return routes
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """Build the ASGI app. With ``manage_database`` the lifespan opens and closes the ORM."""
     settings = settings or load_settings()
@@ -103,11 +123,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/", home.index, name="home"),
         Route("/_status", health.status, name="status"),
         *api_routes(),
-        Mount("/challenges", routes=challenge_routes, name="challenges"),
-        Mount("/proposals", routes=proposal_routes, name="proposals"),
-        Mount("/matches", routes=ranking_routes, name="matches"),
-        Mount("/reviews", routes=review_routes.member_routes, name="reviews"),
-        Mount("/panels", routes=review_routes.panel_routes, name="panels"),
+        *_with_bare_prefix(
+            Mount("/challenges", routes=challenge_routes, name="challenges"),
+            Mount("/proposals", routes=proposal_routes, name="proposals"),
+            Mount("/matches", routes=ranking_routes, name="matches"),
+            Mount("/reviews", routes=review_routes.member_routes, name="reviews"),
+            Mount("/panels", routes=review_routes.panel_routes, name="panels"),
+        ),
         Mount("/invitations", routes=review_routes.invitation_routes, name="invitations"),
         Mount("/assets", app=StaticFiles(directory=STATIC_DIR), name="assets"),
         # Mounted at the root, so it matches every path: keep it last.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -63,7 +64,10 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def build_templates() -> Jinja2Templates:
+    """The one template environment, shared by every app in the process (it holds no state
+    but compiled templates, so tests that build many apps compile each template once)."""
     env = Environment(
         loader=ChoiceLoader(
             [
