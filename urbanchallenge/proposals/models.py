@@ -30,7 +30,8 @@ class Proposal(Model):
     approach = fields.TextField()
     impact = fields.TextField()
     team = fields.TextField()
-    cost_gbp = fields.BigIntField()
+    # None until the start-up enters it: a draft may be incomplete.
+    cost_gbp = fields.BigIntField(null=True)
     timeline = fields.TextField()
     # draft -> submitted -> withdrawn is derived from these timestamps.
     submitted_at = fields.DatetimeField(null=True)

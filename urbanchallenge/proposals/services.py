@@ -472,7 +472,7 @@ async def start(
                 challenge_id=challenge_id,
                 organisation_id=user.organisation_id,
                 created_by=user,
-                cost_gbp=clean.values.get("cost_gbp") or 0,
+                cost_gbp=clean.values.get("cost_gbp"),
                 **values,
             )
             await _save_answers(proposal, clean.answers)
