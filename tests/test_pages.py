@@ -43,14 +43,38 @@ async def test_pages_have_the_skip_link_phase_banner_and_footer(
     assert 'href="/assets/stylesheets/application.css"' in html
 
 
-async def test_navigation_follows_who_is_signed_in(client: httpx.AsyncClient) -> None:
-    anonymous = (await client.get("/")).text
-    assert "Sign in" in anonymous and "Register" in anonymous and "Sign out" not in anonymous
+async def test_anonymous_visitors_are_offered_challenges_sign_in_and_register(
+    client: httpx.AsyncClient,
+) -> None:
+    html = (await client.get("/")).text
+    for link in ('href="/challenges/"', 'href="/sign-in"', 'href="/register"'):
+        assert link in html, link
+    assert "Sign out" not in html
 
-    await sign_in_as(client, await make_user(Role.STARTUP_MEMBER))
-    signed_in = (await client.get("/")).text
-    assert "Your account" in signed_in and "Sign out" in signed_in
-    assert 'href="/sign-in"' not in signed_in
+
+NAV_BY_ROLE = {
+    Role.COUNCIL_OFFICER: (["/challenges/yours", "/panels/"], ["/proposals/", "/reviews/"]),
+    Role.STARTUP_MEMBER: (["/proposals/", "/matches/for-you"], ["/panels/", "/reviews/"]),
+    Role.REVIEWER: (["/reviews/"], ["/panels/", "/proposals/", "/challenges/yours"]),
+    Role.ADMIN: ([], ["/panels/", "/proposals/", "/reviews/"]),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_the_navigation_shows_what_each_role_uses(
+    client: httpx.AsyncClient, role: Role
+) -> None:
+    await sign_in_as(client, await make_user(role))
+    html = (await client.get("/account")).text
+    shown, hidden = NAV_BY_ROLE[role]
+    nav = html[html.index('class="govuk-service-navigation') : html.index("</nav>")]
+    for href in [*shown, "/challenges/", "/account"]:
+        assert f'href="{href}"' in nav, (role, href)
+    for href in hidden:
+        assert f'href="{href}"' not in nav, (role, href)
+    assert "Sign out" in html and 'href="/sign-in"' not in nav
+    # The current page is marked for screen readers and sight.
+    assert 'href="/account" aria-current="page"' in nav
 
 
 async def test_the_stylesheet_uses_arial_and_no_gds_transport(client: httpx.AsyncClient) -> None:

@@ -52,12 +52,64 @@ def gbp(value: int | None) -> str:
     return "" if value is None else f"£{value:,}"
 
 
+# (route name, label, roles that see it; None = everyone), in the order shown.
+NAVIGATION: tuple[tuple[str, str, frozenset[str] | None], ...] = (
+    ("challenges:index", "Find a challenge", None),
+    ("challenges:yours", "Your challenges", frozenset({"council_officer"})),
+    ("panels:index", "Review panels", frozenset({"council_officer"})),
+    ("matches:for_you", "Challenges that fit you", frozenset({"startup_member"})),
+    ("proposals:index", "Your proposals", frozenset({"startup_member"})),
+    ("reviews:list", "Your reviews", frozenset({"reviewer"})),
+)
+
+
+def navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
+    """The service navigation for this visitor: what their role uses, the current page marked."""
+    path = request.url.path
+    items: list[dict[str, Any]] = []
+    for name, label, roles in NAVIGATION:
+        if roles is None or (role is not None and role in roles):
+            href = request.url_for(name).path
+            items.append({"href": href, "text": label, "active": False})
+    if role is None:
+        items += [
+            {"href": request.url_for("accounts:sign_in").path, "text": "Sign in", "active": False},
+            {
+                "href": request.url_for("accounts:register_start").path,
+                "text": "Register",
+                "active": False,
+            },
+        ]
+    else:
+        items.append(
+            {
+                "href": request.url_for("accounts:account").path,
+                "text": "Your account",
+                "active": False,
+            }
+        )
+    # The longest matching prefix is the current section (so /challenges/yours is not "Find").
+    best = max(
+        (i for i in items if path == i["href"] or path.startswith(i["href"].rstrip("/") + "/")),
+        key=lambda i: len(str(i["href"])),
+        default=None,
+    )
+    if best is not None:
+        # "current" on the section's own page (aria-current="page"), "active" within it.
+        best["active"] = True
+        best["current"] = path == best["href"]
+    return items
+
+
 def _context(request: Request) -> dict[str, Any]:
     state = request.scope.get("state", {})
     token_getter = request.scope.get("csrftoken")
     user = request.scope.get("user")
+    signed_in = user if getattr(user, "is_authenticated", False) else None
+    request.scope.setdefault("router", request.app.router)
     return {
-        "current_user": user if getattr(user, "is_authenticated", False) else None,
+        "navigation": navigation(request, signed_in.role.value if signed_in else None),
+        "current_user": signed_in,
         "csrf_token": token_getter() if callable(token_getter) else "",
         "cspNonce": state.get("csp_nonce", ""),
         "service_name": request.app.state.settings.service_name,
