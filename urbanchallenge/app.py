@@ -68,7 +68,7 @@ class CSRFMiddleware:
             )
 
         self.app = asgi_csrf_decorator(
-            cookie_name="__Host-csrftoken" if settings.cookie_secure else "csrftoken",
+            cookie_name=settings.csrf_cookie_name,
             signing_secret=str(settings.secret_key),
             always_protect=_PagePaths(),
             skip_if_scope=lambda scope: errors.is_api(scope),

@@ -50,6 +50,10 @@ class Settings:
         return not self.debug
 
     @property
+    def csrf_cookie_name(self) -> str:
+        return "__Host-csrftoken" if self.cookie_secure else "csrftoken"
+
+    @property
     def session_cookie_name(self) -> str:
         # The __Host- prefix pins the cookie to this host, path / and HTTPS.
         return "__Host-uc_session" if self.cookie_secure else "uc_session"

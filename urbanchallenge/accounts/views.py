@@ -7,39 +7,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from urbanchallenge.accounts import services
-from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role, User
+from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role
+from urbanchallenge.accounts.signin import signed_in_redirect
 from urbanchallenge.auth import requires, safe_next, signed_in_user
-from urbanchallenge.middleware import expired_session_cookie, session_cookie
+from urbanchallenge.middleware import expired_session_cookie
 from urbanchallenge.validation import ValidationFailed
 from urbanchallenge.web import client_ip, form_data, render
 
 KIND_SLUGS = {"public-body": OrganisationKind.PUBLIC_BODY, "start-up": OrganisationKind.STARTUP}
-
-
-def _signed_in_redirect(request: Request, token: str, target: str) -> Response:
-    settings = request.app.state.settings
-    response = RedirectResponse(target, status_code=303)
-    response.headers.append("set-cookie", session_cookie(settings, token))
-    # A new CSRF token is issued on the next page, so none from before sign-in survives it.
-    csrf_cookie = "__Host-csrftoken" if settings.cookie_secure else "csrftoken"
-    secure = "; Secure" if settings.cookie_secure else ""
-    response.headers.append(
-        "set-cookie", f"{csrf_cookie}=; Path=/; Max-Age=0; SameSite=Lax{secure}"
-    )
-    return response
-
-
-async def _replace_session(request: Request, user: User) -> str:
-    """End any session this browser had and start a new one (a new id at every sign-in)."""
-    old = request.scope.get("session_token")
-    if old:
-        await services.end_session(old)
-    return await services.start_session(
-        user,
-        request.app.state.settings,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
 
 
 async def register_start(request: Request) -> Response:
@@ -71,9 +46,8 @@ async def register(request: Request) -> Response:
         except ValidationFailed as exc:
             errors = exc.errors
         else:
-            token = await _replace_session(request, user)
-            return _signed_in_redirect(
-                request, token, request.url_for("accounts:account").path + "?welcome=1"
+            return await signed_in_redirect(
+                request, user, request.url_for("accounts:account").path + "?welcome=1"
             )
     values.pop("password", None)
     return render(
@@ -109,9 +83,8 @@ async def sign_in(request: Request) -> Response:
                 email, password, client_ip(request), request.app.state.settings
             )
             if result.user is not None:
-                token = await _replace_session(request, result.user)
-                return _signed_in_redirect(
-                    request, token, next_url or request.url_for("accounts:account").path
+                return await signed_in_redirect(
+                    request, result.user, next_url or request.url_for("accounts:account").path
                 )
             if result.locked:
                 status = 429
@@ -173,9 +146,8 @@ async def change_password(request: Request) -> Response:
             errors = exc.errors
         else:
             # Every session, this one included, ended: start a fresh one for this browser.
-            token = await _replace_session(request, user)
-            return _signed_in_redirect(
-                request, token, request.url_for("accounts:account").path + "?password=changed"
+            return await signed_in_redirect(
+                request, user, request.url_for("accounts:account").path + "?password=changed"
             )
     return render(
         request, "accounts/change_password.html", {"errors": errors}, 400 if errors else 200

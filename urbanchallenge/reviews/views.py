@@ -14,16 +14,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from urbanchallenge.accounts import services as accounts
-from urbanchallenge.accounts.models import Role, User
+from urbanchallenge.accounts.models import Role
+from urbanchallenge.accounts.signin import signed_in_redirect
 from urbanchallenge.auth import current_user, requires, signed_in_user
 from urbanchallenge.challenges.lifecycle import Status
 from urbanchallenge.domain import Conflict, NotFound, PermissionDenied
-from urbanchallenge.middleware import session_cookie
 from urbanchallenge.reviews import decisions, scoring, services
 from urbanchallenge.reviews.results import csv_cell, one_decimal
 from urbanchallenge.validation import ValidationFailed
-from urbanchallenge.web import client_ip, form_data, form_lists, render
+from urbanchallenge.web import form_data, form_lists, render
 
 OFFICER = Role.COUNCIL_OFFICER
 REVIEWER = Role.REVIEWER
@@ -560,31 +559,6 @@ async def outcome(request: Request) -> Response:
 # ------------------------------------------------------------------ invitation links
 
 
-def _signed_in_redirect(request: Request, token: str, target: str) -> Response:
-    """As at sign-in: the new session's cookie, and no CSRF token from before it."""
-    settings = request.app.state.settings
-    response = RedirectResponse(target, status_code=303)
-    response.headers.append("set-cookie", session_cookie(settings, token))
-    csrf_cookie = "__Host-csrftoken" if settings.cookie_secure else "csrftoken"
-    secure = "; Secure" if settings.cookie_secure else ""
-    response.headers.append(
-        "set-cookie", f"{csrf_cookie}=; Path=/; Max-Age=0; SameSite=Lax{secure}"
-    )
-    return response
-
-
-async def _new_session(request: Request, user: User) -> str:
-    old = request.scope.get("session_token")
-    if old:
-        await accounts.end_session(old)
-    return await accounts.start_session(
-        user,
-        request.app.state.settings,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
-
-
 async def invitation(request: Request) -> Response:
     token = str(request.path_params["token"])
     user = current_user(request)
@@ -606,9 +580,8 @@ async def invitation(request: Request) -> Response:
                 new_user = await services.accept_with_new_account(
                     token, values.get("name", ""), values.get("password", "")
                 )
-                session = await _new_session(request, new_user)
                 target = request.url_for("reviews:list").path + f"?joined={found.challenge.id}"
-                return _signed_in_redirect(request, session, target)
+                return await signed_in_redirect(request, new_user, target)
         except ValidationFailed as exc:
             errors = exc.errors
             status = 400
