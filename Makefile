@@ -55,7 +55,7 @@ test: lint
 	$(BIN)/coverage report
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.run
 
 # Rebuild the committed GOV.UK Frontend CSS/JS (needs Node.js and npm).
 assets:
