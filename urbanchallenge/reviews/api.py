@@ -30,6 +30,7 @@ from urbanchallenge.api import (
     string,
 )
 from urbanchallenge.api.schema import Schema
+from urbanchallenge.challenges.api import CRITERION
 from urbanchallenge.reviews import decisions, feedback, scoring, services
 from urbanchallenge.reviews.results import one_decimal
 from urbanchallenge.validation import ValidationFailed
@@ -249,17 +250,6 @@ async def put_shortlist(call: ApiCall) -> Reply:
 
 # ------------------------------------------------------------------ reviews
 
-CRITERION = define(
-    "ReviewCriterion",
-    obj(
-        {
-            "id": integer(),
-            "name": string(),
-            "description": string(),
-            "weight": integer(minimum=0, maximum=100),
-        }
-    ),
-)
 MY_SCORE = define(
     "ReviewScore",
     obj(
