@@ -114,7 +114,7 @@ def render(size: int, scale: float = 1.0, samples: int = 6) -> list[list[tuple[i
                     if inside_letters(x, y):
                         hits += 1
             cover = hits / (samples * samples)
-            row.append(tuple(round(b + (w - b) * cover) for b, w in zip(BLUE, WHITE)))
+            row.append(tuple(round(b + (w - b) * cover) for b, w in zip(BLUE, WHITE, strict=True)))
         rows.append(row)
     return rows
 
@@ -142,9 +142,7 @@ def ico_bytes(sizes: list[int]) -> bytes:
     for size in sizes:
         pixels = render(size)
         header = struct.pack("<IiiHHIIiiII", 40, size, size * 2, 1, 32, 0, 0, 0, 0, 0, 0)
-        xor = b"".join(
-            bytes((b, g, r, 0xFF)) for row in reversed(pixels) for (r, g, b) in row
-        )
+        xor = b"".join(bytes((b, g, r, 0xFF)) for row in reversed(pixels) for (r, g, b) in row)
         mask_row = ((size + 31) // 32) * 4  # 1 bit per pixel, rows padded to 32 bits
         and_mask = b"\x00" * (mask_row * size)  # fully opaque
         images.append((size, header + xor + and_mask))
