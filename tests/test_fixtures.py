@@ -13,6 +13,7 @@ from urbanchallenge.accounts.models import Organisation, Role, User
 from urbanchallenge.challenges.models import Challenge, Criterion, EligibilityQuestion
 from urbanchallenge.fixtures import DEMO_DIR, DEMO_PASSWORD, database_is_empty, load_demo
 from urbanchallenge.proposals.models import EligibilityAnswer, Proposal
+from urbanchallenge.ranking.models import MatchJob
 
 
 def demo(name: str) -> list[dict[str, object]]:
@@ -45,6 +46,9 @@ async def test_loading_twice_creates_everything_once(db: str) -> None:
     assert all(created == 0 for created, _ in second.values())
     assert sum(ticks) == totals[0]
     assert not await database_is_empty()
+    # The demo asks for its match scores, so the first visit shows ranked proposals.
+    assert await MatchJob.filter(kind="challenge").count() == sizes["challenges"]
+    assert await MatchJob.exists(kind="all_startups")
     # Nothing was duplicated by the second run.
     assert await Organisation.all().count() == sizes["organisations"]
     assert await Proposal.all().count() == sizes["proposals"]

@@ -28,6 +28,7 @@ from urbanchallenge.challenges.models import (
     ServiceArea,
 )
 from urbanchallenge.proposals.models import EligibilityAnswer, Proposal
+from urbanchallenge.ranking.jobs import request_all_startups_refit, request_challenge_rescore
 from urbanchallenge.settings import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "fixtures" / "demo"
@@ -232,6 +233,11 @@ async def load_demo(
         progress(1)
 
     await load_reviews(directory, counts, now=now)
+    # Ask for match scores for every challenge with proposals and every start-up; the
+    # app's worker (or `urbanchallenge reindex`) computes them.
+    for challenge in by_slug.values():
+        await request_challenge_rescore(challenge.id)
+    await request_all_startups_refit()
     return counts.as_dict()
 
 
