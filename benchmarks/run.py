@@ -143,6 +143,12 @@ def index_bytes(obj: Any, seen: set[int] | None = None) -> int:
         return 0
     seen.add(id(obj))
     if isinstance(obj, np.ndarray):
+        # a view holds its whole base buffer alive: count the buffer, once
+        while isinstance(obj.base, np.ndarray):
+            obj = obj.base
+            if id(obj) in seen:
+                return 0
+            seen.add(id(obj))
         return int(obj.nbytes)
     if isinstance(obj, GrowableArray):
         return index_bytes(obj._buf, seen)
@@ -154,9 +160,14 @@ def index_bytes(obj: Any, seen: set[int] | None = None) -> int:
         return sys.getsizeof(obj) + sum(index_bytes(v, seen) for v in obj)
     if isinstance(obj, str | int | float | bool) or obj is None:
         return sys.getsizeof(obj)
+    size = sys.getsizeof(obj)
     if hasattr(obj, "__dict__"):
-        return sys.getsizeof(obj) + index_bytes(vars(obj), seen)
-    return sys.getsizeof(obj)
+        size += index_bytes(vars(obj), seen)
+    for cls in type(obj).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if hasattr(obj, name):
+                size += index_bytes(getattr(obj, name), seen)
+    return size
 
 
 def csr_bytes(x: sp.csr_matrix) -> int:
@@ -178,7 +189,7 @@ def speed(
     r["fit_sklearn_s"], x = _timed(lambda: vec.fit_transform(texts))
     r["mem_ours_bytes"] = index_bytes(m)
     r["mem_sklearn_matrix_bytes"] = csr_bytes(x)
-    nnz = int(m._r_terms.view().size)
+    nnz = int(m._main.terms.size)
     # the same matrix our index is built from, stored as scikit-learn stores it
     r["mem_own_matrix_bytes"] = nnz * (8 + 4) + (n_docs + 1) * 4
     r["nnz_ours"], r["nnz_sklearn"] = nnz, int(x.nnz)

@@ -11,7 +11,10 @@ __all__ = ["GrowableArray"]
 
 
 class GrowableArray:
-    """Append-only buffer over a numpy array, doubling its capacity when full.
+    """Append-only buffer over a numpy array that grows its capacity by half when full.
+
+    Growing by half rather than doubling keeps the spare capacity of a large buffer (the
+    per-term arrays of a big vocabulary) at most half of what it holds, against all of it.
 
     Examples
     --------
@@ -39,7 +42,7 @@ class GrowableArray:
         arr = np.asarray(values, dtype=self._buf.dtype).ravel()
         end = self._size + arr.size
         if end > self._buf.size:
-            grown = np.empty(max(end, 2 * self._buf.size), dtype=self._buf.dtype)
+            grown = np.empty(max(end, self._buf.size + self._buf.size // 2), dtype=self._buf.dtype)
             grown[: self._size] = self._buf[: self._size]
             self._buf = grown
         self._buf[self._size : end] = arr

@@ -11,17 +11,38 @@ length normalisation that keeps every document vector's length below 1. The quer
 product of the two vectors, so it lies in ``[0, 1)`` and splits exactly into one contribution per
 shared term: that is what :class:`~matching.Match` reports.
 
+How a ranking is found
+----------------------
+The postings of the query's terms (the documents holding each term, with its weight there) are
+summed into an approximate score for every document in one single-precision sparse product: one
+pass over those postings, and no other document is touched. The documents whose approximate
+score lies within the product's rounding bound of the k-th best are then scored exactly, in
+double precision, from their own rows of term counts, always adding the shared terms in the same
+(term-number) order. The ``k`` hits and their scores are therefore exactly those of a full
+double-precision scan; a document's score never depends on which other documents are indexed;
+and each hit's term contributions, computed from the same row, add up to its score.
+
 Corpus statistics and updates
 -----------------------------
-The corpus statistics (IDF, average length, mean norm, boilerplate terms) are computed by
-:meth:`TfidfMatcher.fit` and frozen. :meth:`~TfidfMatcher.add` and :meth:`~TfidfMatcher.remove`
-update the index immediately using the frozen statistics, so they never disturb the scores of the
-other documents: adding documents and removing them again leaves every ranking exactly as it was.
-The statistics are refreshed lazily, by the first query after the live corpus has drifted from
-the fitted one by more than ``refit_threshold`` (default 10 %) of the fitted documents, counting
-both additions and removals. A refresh reuses the stored term counts (no re-tokenising), costs
-time linear in the index size, and leaves the matcher exactly as a fresh ``fit`` on its live
-documents would.
+The corpus statistics (IDF, average length, mean norm) are computed by :meth:`TfidfMatcher.fit`
+and frozen. :meth:`~TfidfMatcher.add` and :meth:`~TfidfMatcher.remove` update the index
+immediately using the frozen statistics, so they never disturb the scores of the other documents:
+adding documents and removing them again leaves every ranking exactly as it was. The statistics
+are refreshed lazily, by the first query after the live corpus has drifted from the fitted one by
+more than ``refit_threshold`` (default 10 %) of the fitted documents, counting both additions and
+removals. A refresh reuses the stored term counts (no re-tokenising), costs time linear in the
+index size, renumbers the vocabulary in its canonical order (words alphabetically, then phrases)
+and leaves the matcher ranking exactly as a fresh ``fit`` on its live documents would.
+
+What the index holds
+--------------------
+Per document: its row of term counts (term numbers, int32, and field-weighted counts, float32)
+and the distinct word types it contains (int32, for explanations in the document's own
+wording); its length, norm and liveness. Per term: the inverted postings (document numbers,
+int32, and weights, float32) of the documents indexed at the last refresh, its live document
+frequency (int32) and document-side IDF (float64). The vocabulary is a list of stems and a sorted
+array of phrase keys (two stem numbers packed in an int64), plus the word types seen. Documents
+added since the last refresh sit in small growable arrays beside the main ones.
 """
 
 from __future__ import annotations
@@ -31,6 +52,7 @@ import json
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from os import PathLike
 from typing import Any, Self
 
@@ -45,9 +67,14 @@ from matching.types import Document, Match, MatchedTerm
 
 __all__ = ["FORMAT_VERSION", "TfidfMatcher"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _DEFAULT_FIELD_WEIGHTS: Mapping[str, float] = {"title": 2.0, "text": 1.0}
 _SHIFT = np.int64(32)
+_LOW = np.int64(0xFFFFFFFF)
+# documents tokenised per batch: bounds the Python strings alive at once while fitting
+_CHUNK = 2048
+# one unit in the last place of a float32 in [0.5, 1): the rounding unit of the approximate scores
+_F32_ULP = 2.0**-23
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -56,21 +83,36 @@ Float32Array = npt.NDArray[np.float32]
 
 
 @dataclass(slots=True)
-class _Encoded:
-    """Field-weighted term counts of a batch of texts, one sparse row per text."""
+class _Rows:
+    """Documents as rows of term counts (sorted by term) and of the word types they contain."""
 
-    rows: sp.csr_matrix  # texts x terms, summed weights, column indices sorted
-    dl: FloatArray  # field-weighted count of single-word terms per text
-    types: sp.csr_matrix | None  # texts x word types (documents only)
-    words: list[list[str]]  # per text, its content words in order (queries only)
-    word_terms: list[list[int]]  # per text, the term id of each content word (-1 unknown)
+    indptr: IntArray
+    terms: Int32Array
+    tf: Float32Array
+    t_indptr: IntArray
+    types: Int32Array
 
 
 @dataclass(slots=True)
 class _Query:
     terms: IntArray  # sorted term ids
     weights: FloatArray  # unit-length query vector
-    forms: dict[int, list[str]]  # term id -> the query's own surface forms
+    w32: Float32Array  # the same in single precision, for the approximate product
+    words: list[str]  # the query's words in order
+    word_terms: IntArray  # term of each word; -1 for stop words and words not in the corpus
+    pair_pos: IntArray  # positions i where words i and i + 1 form an indexed phrase
+    pair_terms: IntArray  # that phrase's term id
+    forms: dict[int, list[str]] | None = None  # term id -> the query's own forms (lazily)
+
+
+def _empty_rows() -> _Rows:
+    return _Rows(
+        np.zeros(1, np.int64),
+        np.zeros(0, np.int32),
+        np.zeros(0, np.float32),
+        np.zeros(1, np.int64),
+        np.zeros(0, np.int32),
+    )
 
 
 class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
@@ -81,6 +123,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     field_weights : Mapping of str to float, optional
         How much a word counts in each field, for documents and queries alike. Defaults to
         ``{"title": 2.0, "text": 1.0}``; fields in ``Document.fields`` not named here count 1.
+        A field weighted 0 is ignored.
     ngram_weight : float
         Weight of two-word phrases ("older people") relative to single words; 0 turns phrases
         off.
@@ -133,21 +176,6 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     n_documents_: int
     model_version_: str
-    _ids: list[str]
-    _slot: dict[str, int]
-    _live: GrowableArray
-    _dl: GrowableArray
-    _norm: GrowableArray
-    _r_indptr: GrowableArray
-    _r_terms: GrowableArray
-    _r_tf: GrowableArray
-    _t_indptr: GrowableArray
-    _t_types: GrowableArray
-    _df_live: GrowableArray
-    _n_main: int
-    _n_fit: int
-    _added_since: int
-    _removed_since: int
 
     def __init__(
         self,
@@ -210,7 +238,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._check_params()
         self._reset()
         self._append(docs)
-        if int(self._df_live.view().sum()) == 0:
+        if self._main.terms.size == 0:
             raise ValueError(
                 "cannot fit a matcher: no document contains an indexable word "
                 "(all texts are empty, punctuation or stop words)"
@@ -277,13 +305,13 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._maybe_refresh()
         parsed = [self._query(q) for q in queries]
         if len(parsed) == 1:
-            return [self._matches(parsed[0], self._score_one(parsed[0]), k, explain)]
+            return [self._matches(parsed[0], self._approx(parsed[0]), k, explain)]
         out: list[list[Match]] = []
         # bound the dense score block to about 16 M floats
         step = max(1, 16_000_000 // max(len(self._ids), 1))
         for start in range(0, len(parsed), step):
             chunk = parsed[start : start + step]
-            for q, s in zip(chunk, self._score_many(chunk), strict=True):
+            for q, s in zip(chunk, self._approx_many(chunk), strict=True):
                 out.append(self._matches(q, s, k, explain))
         return out
 
@@ -342,19 +370,16 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         missing = [i for i in wanted if i not in self._slot]
         if missing:
             raise KeyError(f"not in the matcher: {missing[:5]}")
-        indptr = self._r_indptr.view()
-        terms = self._r_terms.view()
-        live = self._live.view()
-        df = self._df_live.view()
-        for doc_id in wanted:
-            slot = self._slot.pop(doc_id)
-            live[slot] = False
-            row = terms[indptr[slot] : indptr[slot + 1]]
-            df[row] -= 1
-            if slot >= self._n_main:
-                self._added_since -= 1
-            else:
-                self._removed_since += 1
+        if not wanted:
+            return self
+        slots = np.array([self._slot.pop(doc_id) for doc_id in wanted], dtype=np.int64)
+        self._live.view()[slots] = False
+        self._n_dead += slots.size
+        _, terms, _ = self._gather(slots)
+        np.subtract.at(self._df_live.view(), terms, 1)
+        added = int((slots >= self._n_main).sum())
+        self._added_since -= added
+        self._removed_since += slots.size - added
         self.n_documents_ = len(self._slot)
         return self
 
@@ -441,40 +466,43 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             "params": params,
             "ids": self._ids,
             "types": self._types,
-            "term_text": self._term_text,
+            "stems": self._stems,
+            "n_uni": self._n_uni,
             "n_main": self._n_main,
             "n_fit": self._n_fit,
+            "n_dead": self._n_dead,
             "added_since": self._added_since,
             "removed_since": self._removed_since,
             "avgdl": self._avgdl,
             "norm_offset": self._norm_offset,
             "idf_new_doc": self._idf_new_doc,
-            "idf_new_query": self._idf_new_query,
             "model_version": self.model_version_,
         }
+        index = self._index
         arrays: dict[str, npt.NDArray[Any]] = {
             "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
             "live": self._live.view(),
             "dl": self._dl.view(),
             "norm": self._norm.view(),
-            "r_indptr": self._r_indptr.view(),
-            "r_terms": self._r_terms.view(),
-            "r_tf": self._r_tf.view(),
-            "t_indptr": self._t_indptr.view(),
-            "t_types": self._t_types.view(),
+            "m_indptr": self._main.indptr,
+            "m_terms": self._main.terms,
+            "m_tf": self._main.tf,
+            "m_tindptr": self._main.t_indptr,
+            "m_types": self._main.types,
+            "d_indptr": self._d_indptr.view(),
+            "d_terms": self._d_terms.view(),
+            "d_tf": self._d_tf.view(),
+            "d_tindptr": self._d_tindptr.view(),
+            "d_types": self._d_types.view(),
             "type_term": self._type_term.view(),
-            "term_a": self._term_a.view(),
-            "term_b": self._term_b.view(),
+            "bi_keys": self._bi_keys,
+            "xa": self._xa.view(),
+            "xb": self._xb.view(),
             "df_live": self._df_live.view(),
             "idf_doc": self._idf_doc.view(),
-            "idf_query": self._idf_query.view(),
-            "bi_keys": self._bi_keys,
-            "bi_ids": self._bi_ids,
-            "bi_extra_keys": np.fromiter(self._bi_extra.keys(), np.int64, len(self._bi_extra)),
-            "bi_extra_ids": np.fromiter(self._bi_extra.values(), np.int64, len(self._bi_extra)),
-            "c_indptr": self._c_indptr,
-            "c_docs": self._c_docs,
-            "c_w": self._c_w,
+            "c_indptr": index.indptr,
+            "c_docs": index.indices,
+            "c_w": index.data,
         }
         with open(path, "wb") as fh:
             np.savez(fh, allow_pickle=False, **arrays)
@@ -501,43 +529,51 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         m._ids = list(header["ids"])
         m._types = list(header["types"])
         m._type_id = {w: i for i, w in enumerate(m._types)}
-        m._term_text = list(header["term_text"])
-        m._term_id = {t: i for i, t in enumerate(m._term_text) if t}
+        m._stems = list(header["stems"])
+        m._term_id = {s: i for i, s in enumerate(m._stems)}
+        m._n_uni = int(header["n_uni"])
+        m._bi_keys = a["bi_keys"].astype(np.int64)
+        m._n_canon = m._n_uni + int(m._bi_keys.size)
+        m._xa = GrowableArray(np.int32, a["xa"])
+        m._xb = GrowableArray(np.int32, a["xb"])
+        for i, (xa, xb) in enumerate(zip(a["xa"].tolist(), a["xb"].tolist(), strict=True)):
+            t = m._n_canon + i
+            if xb < 0:
+                m._term_id[m._stems[xa]] = t
+            else:
+                m._bi_extra[(xa << 32) | xb] = t
         live = a["live"].astype(bool)
         m._slot = {m._ids[s]: int(s) for s in np.flatnonzero(live)}
         m._live = GrowableArray(np.bool_, live)
-        for name, dtype in (
-            ("dl", np.float64),
-            ("norm", np.float64),
-            ("r_indptr", np.int64),
-            ("r_terms", np.int32),
-            ("r_tf", np.float32),
-            ("t_indptr", np.int64),
-            ("t_types", np.int32),
-            ("type_term", np.int32),
-            ("term_a", np.int32),
-            ("term_b", np.int32),
-            ("df_live", np.int64),
-            ("idf_doc", np.float64),
-            ("idf_query", np.float64),
-        ):
-            setattr(m, f"_{name}", GrowableArray(dtype, a[name]))
-        m._bi_keys = a["bi_keys"].astype(np.int64)
-        m._bi_ids = a["bi_ids"].astype(np.int64)
-        m._bi_extra = dict(
-            zip(a["bi_extra_keys"].tolist(), a["bi_extra_ids"].tolist(), strict=True)
+        m._dl = GrowableArray(np.float64, a["dl"])
+        m._norm = GrowableArray(np.float64, a["norm"])
+        m._main = _Rows(
+            a["m_indptr"].astype(np.int64),
+            a["m_terms"].astype(np.int32),
+            a["m_tf"].astype(np.float32),
+            a["m_tindptr"].astype(np.int64),
+            a["m_types"].astype(np.int32),
         )
-        m._c_indptr = a["c_indptr"].astype(np.int64)
-        m._c_docs = a["c_docs"].astype(np.int32)
-        m._c_w = a["c_w"].astype(np.float32)
+        m._d_indptr = GrowableArray(np.int64, a["d_indptr"])
+        m._d_terms = GrowableArray(np.int32, a["d_terms"])
+        m._d_tf = GrowableArray(np.float32, a["d_tf"])
+        m._d_tindptr = GrowableArray(np.int64, a["d_tindptr"])
+        m._d_types = GrowableArray(np.int32, a["d_types"])
+        m._type_term = GrowableArray(np.int32, a["type_term"])
+        m._df_live = GrowableArray(np.int32, a["df_live"])
+        m._idf_doc = GrowableArray(np.float64, a["idf_doc"])
         m._n_main = int(header["n_main"])
         m._n_fit = int(header["n_fit"])
+        m._n_dead = int(header["n_dead"])
+        m._index = sp.csr_matrix(
+            (a["c_w"].astype(np.float32), a["c_docs"], a["c_indptr"]),
+            shape=(a["c_indptr"].size - 1, m._n_main),
+        )
         m._added_since = int(header["added_since"])
         m._removed_since = int(header["removed_since"])
         m._avgdl = float(header["avgdl"])
         m._norm_offset = float(header["norm_offset"])
         m._idf_new_doc = float(header["idf_new_doc"])
-        m._idf_new_query = float(header["idf_new_query"])
         m.model_version_ = str(header["model_version"])
         m.n_documents_ = len(m._slot)
         return m
@@ -554,6 +590,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"max_df must be in (0, 1], got {self.max_df}")
         if self.refit_threshold < 0:
             raise ValueError(f"refit_threshold must be >= 0, got {self.refit_threshold}")
+        if self.field_weights is not None and any(w < 0 for w in self.field_weights.values()):
+            raise ValueError("field weights must be >= 0")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_version_"):
@@ -573,44 +611,47 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._analyzer = Analyzer(stem=self.stem, fold=self.fold_spelling, stop_words=stop)
         fw = _DEFAULT_FIELD_WEIGHTS if self.field_weights is None else self.field_weights
         self._field_weights = {str(k): float(v) for k, v in fw.items()}
-        # vocabulary
+        # vocabulary: word types, and the term each maps to (-1 for a stop word)
         self._types: list[str] = []
         self._type_id: dict[str, int] = {}
         self._type_term = GrowableArray(np.int32)
-        self._term_text: list[str] = []  # stem for single words, "" for phrases
-        self._term_id: dict[str, int] = {}
-        self._term_a = GrowableArray(np.int32)
-        self._term_b = GrowableArray(np.int32)  # -1 for single words
-        self._bi_keys = np.zeros(0, np.int64)  # sorted phrase keys known at the last refresh
-        self._bi_ids = np.zeros(0, np.int64)
-        self._bi_extra: dict[int, int] = {}  # phrases first seen since the last refresh
-        # documents (slots)
+        # terms in canonical order since the last refresh: stems 0 .. n_uni - 1 (sorted), then
+        # phrases n_uni .. n_canon - 1 in the order of their sorted keys (a << 32 | b)
+        self._stems: list[str] = []
+        self._term_id: dict[str, int] = {}  # stem -> term id
+        self._n_uni = 0
+        self._bi_keys = np.zeros(0, np.int64)
+        self._n_canon = 0
+        # terms first seen since the last refresh (ids from n_canon on): a stem (xa = index in
+        # _stems, xb = -1) or a phrase (xa, xb = its two stems' term ids)
+        self._xa = GrowableArray(np.int32)
+        self._xb = GrowableArray(np.int32)
+        self._bi_extra: dict[int, int] = {}  # phrase key -> id, for those extra phrases
+        self._df_live = GrowableArray(np.int32)
+        self._idf_doc = GrowableArray(np.float64)
+        # documents (slots): those before _n_main are in _main and the inverted index
         self._ids: list[str] = []
         self._slot: dict[str, int] = {}
         self._live = GrowableArray(np.bool_)
         self._dl = GrowableArray(np.float64)
         self._norm = GrowableArray(np.float64)
-        self._r_indptr = GrowableArray(np.int64, [0])
-        self._r_terms = GrowableArray(np.int32)
-        self._r_tf = GrowableArray(np.float32)
-        self._t_indptr = GrowableArray(np.int64, [0])
-        self._t_types = GrowableArray(np.int32)
-        self._df_live = GrowableArray(np.int64)
-        # frozen statistics and the term-major index of the slots before _n_main
-        self._idf_doc = GrowableArray(np.float64)
-        self._idf_query = GrowableArray(np.float64)
+        self._main = _empty_rows()
+        self._d_indptr = GrowableArray(np.int64, [0])
+        self._d_terms = GrowableArray(np.int32)
+        self._d_tf = GrowableArray(np.float32)
+        self._d_tindptr = GrowableArray(np.int64, [0])
+        self._d_types = GrowableArray(np.int32)
+        self._index = sp.csr_matrix((0, 0), dtype=np.float32)
+        # frozen statistics
         self._idf_new_doc = 1.0
-        self._idf_new_query = 1.0
         self._avgdl = 1.0
         self._norm_offset = 0.0
         self._n_fit = 0
         self._n_main = 0
+        self._n_dead = 0
         self._added_since = 0
         self._removed_since = 0
-        self._c_indptr = np.zeros(1, np.int64)
-        self._c_docs = np.zeros(0, np.int32)
-        self._c_w = np.zeros(0, np.float32)
-        self._delta: tuple[IntArray, Int32Array, Float32Array] | None = None
+        self._delta: tuple[IntArray, IntArray, IntArray, Float32Array] | None = None
 
     def _maybe_refresh(self) -> None:
         drift = self._added_since + self._removed_since
@@ -619,89 +660,163 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     def _refresh(self) -> None:
         """Recompute the corpus statistics from the live documents and rebuild the index."""
-        live = np.flatnonzero(self._live.view())
-        self._compact(live)
+        rows = self._compact()
         n = len(self._ids)
-        n_terms = len(self._term_a)
-        indptr = self._r_indptr.view()
-        terms = self._r_terms.view()
-        tf = self._r_tf.view().astype(np.float64)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-        df = np.bincount(terms, minlength=n_terms).astype(np.float64)
-        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        terms = rows.terms
+        df = np.bincount(terms, minlength=len(self._df_live))
+        mapping = self._canonical_terms(df)
+        if mapping is not None:
+            terms = mapping[terms].astype(np.int32)
+            # put each row back in term order
+            mat = sp.csr_matrix((rows.tf, terms, rows.indptr), shape=(n, self._n_canon))
+            mat.has_sorted_indices = False
+            mat.sort_indices()
+            rows.terms, rows.tf = mat.indices.astype(np.int32), mat.data.astype(np.float32)
+            terms = rows.terms
+            df = np.bincount(terms, minlength=self._n_canon)
+        n_terms = df.size
+        # a term no live document holds is weighed as a new one, exactly as a fresh fit would
+        # weigh it if it turned up again
+        idf = np.log((1.0 + n) / (1.0 + np.maximum(df, 1))) + 1.0
         if self.max_df < 1.0:
             idf[df > self.max_df * n] = 0.0
-        self._idf_doc = GrowableArray(np.float64, idf**self.doc_idf_power)
-        self._idf_query = GrowableArray(np.float64, idf**self.query_idf_power)
-        idf_new = math.log((1.0 + n) / 2.0) + 1.0
-        self._idf_new_doc = idf_new**self.doc_idf_power
-        self._idf_new_query = idf_new**self.query_idf_power
+        idf_doc = idf**self.doc_idf_power
+        self._idf_doc = GrowableArray(np.float64, idf_doc)
+        self._idf_new_doc = (math.log((1.0 + n) / 2.0) + 1.0) ** self.doc_idf_power
         dl = self._dl.view()
         self._avgdl = float(dl.mean()) if n and dl.mean() > 0 else 1.0
-        v = self._saturate(tf, dl[rows]) * self._idf_doc.view()[terms]
-        norm = np.sqrt(np.bincount(rows, weights=v * v, minlength=n))
+        doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows.indptr))
+        v = self._saturate(rows.tf.astype(np.float64), dl[doc_of]) * idf_doc[terms]
+        norm = np.sqrt(np.bincount(doc_of, weights=v * v, minlength=n))
         self._norm = GrowableArray(np.float64, norm)
         positive = norm[norm > 0]
         self._norm_offset = self.pivot * float(positive.mean()) if positive.size else 0.0
-        w = (v / (norm[rows] + self._norm_offset)).astype(np.float32)
-        order = np.argsort(terms, kind="stable")
-        self._c_docs = rows[order].astype(np.int32)
-        self._c_w = w[order]
-        self._c_indptr = np.zeros(n_terms + 1, np.int64)
-        np.cumsum(np.bincount(terms, minlength=n_terms), out=self._c_indptr[1:])
-        self._df_live = GrowableArray(np.int64, df.astype(np.int64))
-        # phrases seen since the last refresh join the sorted lookup table
-        if self._bi_extra:
-            keys = np.concatenate([self._bi_keys, np.fromiter(self._bi_extra, np.int64)])
-            ids = np.concatenate([self._bi_ids, np.fromiter(self._bi_extra.values(), np.int64)])
-            order = np.argsort(keys)
-            self._bi_keys, self._bi_ids = keys[order], ids[order]
-            self._bi_extra = {}
+        v /= norm[doc_of] + self._norm_offset
+        del doc_of
+        w = v.astype(np.float32)
+        del v
+        # the term-major (inverted) copy: a linear-time transpose, documents ascending per term
+        inverted = sp.csr_matrix((w, terms, rows.indptr), shape=(n, n_terms)).tocsc()
+        self._index = sp.csr_matrix(
+            (inverted.data, inverted.indices, inverted.indptr), shape=(n_terms, n)
+        )
+        self._df_live = GrowableArray(np.int32, df)
+        self._main = rows
+        self._delta = None
         self._n_fit = n
         self._n_main = n
         self._added_since = 0
         self._removed_since = 0
-        self._delta = None
         self.n_documents_ = n
-        self.model_version_ = self._fingerprint()
+        self.model_version_ = self._fingerprint(df)
 
-    def _compact(self, live: IntArray) -> None:
-        """Drop removed documents from the per-document storage."""
-        if live.size == len(self._ids):
-            return
-        indptr = self._r_indptr.view()
-        t_indptr = self._t_indptr.view()
-        r_keep = _ranges(indptr[live], indptr[live + 1])
-        t_keep = _ranges(t_indptr[live], t_indptr[live + 1])
-        r_lens = np.diff(indptr)[live]
-        t_lens = np.diff(t_indptr)[live]
-        self._r_terms = GrowableArray(np.int32, self._r_terms.view()[r_keep])
-        self._r_tf = GrowableArray(np.float32, self._r_tf.view()[r_keep])
-        self._r_indptr = GrowableArray(np.int64, np.concatenate([[0], np.cumsum(r_lens)]))
-        self._t_types = GrowableArray(np.int32, self._t_types.view()[t_keep])
-        self._t_indptr = GrowableArray(np.int64, np.concatenate([[0], np.cumsum(t_lens)]))
+    def _compact(self) -> _Rows:
+        """All live documents' rows as one block, dropping removed ones and renumbering slots."""
+        live = np.flatnonzero(self._live.view())
+        nm = self._n_main
+        if live.size == nm and nm == len(self._ids):
+            return self._main
+        owner, terms, tf = self._gather(live)
+        t_owner, types = self._gather_types(live)
+        indptr = np.zeros(live.size + 1, np.int64)
+        np.cumsum(np.bincount(owner, minlength=live.size), out=indptr[1:])
+        t_indptr = np.zeros(live.size + 1, np.int64)
+        np.cumsum(np.bincount(t_owner, minlength=live.size), out=t_indptr[1:])
         self._dl = GrowableArray(np.float64, self._dl.view()[live])
         self._ids = [self._ids[s] for s in live.tolist()]
         self._slot = {doc_id: s for s, doc_id in enumerate(self._ids)}
         self._live = GrowableArray(np.bool_, np.ones(live.size, bool))
+        self._n_dead = 0
+        self._d_indptr = GrowableArray(np.int64, [0])
+        self._d_terms = GrowableArray(np.int32)
+        self._d_tf = GrowableArray(np.float32)
+        self._d_tindptr = GrowableArray(np.int64, [0])
+        self._d_types = GrowableArray(np.int32)
+        self._delta = None
+        return _Rows(indptr, terms, tf, t_indptr, types)
 
-    def _fingerprint(self) -> str:
+    def _canonical_terms(self, df: IntArray) -> IntArray | None:
+        """Renumber the vocabulary canonically; the old -> new term map, or None if unchanged.
+
+        Stems come first in sorted order, then the phrases that some live document holds,
+        sorted by key. A phrase no live document holds is forgotten, as a fresh fit would.
+        """
+        n_old = df.size
+        dead = (df[self._n_uni : self._n_canon] == 0).any()
+        if n_old == self._n_canon and not dead:
+            return None
+        stems = sorted(self._term_id)
+        old_uni = np.fromiter(map(self._term_id.__getitem__, stems), np.int64, count=len(stems))
+        mapping = np.full(n_old, -1, np.int64)
+        mapping[old_uni] = np.arange(len(stems))
+        # every phrase of the old numbering: (old id, first stem's old id, second stem's old id)
+        keys = self._bi_keys
+        xa, xb = self._xa.view().astype(np.int64), self._xb.view().astype(np.int64)
+        extra = np.flatnonzero(xb >= 0)
+        pid = np.concatenate([np.arange(self._n_uni, self._n_canon), self._n_canon + extra])
+        pa = np.concatenate([keys >> _SHIFT, xa[extra]])
+        pb = np.concatenate([keys & _LOW, xb[extra]])
+        held = df[pid] > 0
+        new_keys = (mapping[pa[held]] << _SHIFT) | mapping[pb[held]]
+        order = np.argsort(new_keys)
+        mapping[pid[held][order]] = len(stems) + np.arange(order.size)
+        if np.array_equal(mapping, np.arange(n_old)):
+            mapping_or_none: IntArray | None = None
+        else:
+            mapping_or_none = mapping
+        self._stems = stems
+        self._term_id = {s: i for i, s in enumerate(stems)}
+        self._n_uni = len(stems)
+        self._bi_keys = new_keys[order]
+        self._n_canon = self._n_uni + order.size
+        self._xa = GrowableArray(np.int32)
+        self._xb = GrowableArray(np.int32)
+        self._bi_extra = {}
+        if mapping_or_none is not None:
+            tt = self._type_term.view()
+            content = tt >= 0
+            tt[content] = mapping[tt[content]]
+        return mapping_or_none
+
+    def _fingerprint(self, df: IntArray) -> str:
+        """A digest of the parameters and of every held term's statistics.
+
+        The vocabulary is in canonical order here, so the digest does not depend on document
+        order; terms no live document holds are left out, so it equals a fresh fit's.
+        """
         h = hashlib.sha256()
         params = {k: repr(v) for k, v in sorted(self.get_params().items())}
         h.update(json.dumps(params, sort_keys=True).encode())
         h.update(f"{FORMAT_VERSION}|{self._n_fit}|{self._avgdl!r}|{self._norm_offset!r}".encode())
-        # the statistics of each term, keyed by its text, independent of term numbering
-        keys = [self._term_key(t) for t in range(len(self._term_a))]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        h.update("\n".join(keys[i] for i in order).encode())
-        h.update(np.ascontiguousarray(self._idf_doc.view()[order]).tobytes())
+        held = df > 0
+        stem_held = held[: self._n_uni]
+        h.update(
+            "\n".join(s for s, k in zip(self._stems, stem_held.tolist(), strict=True) if k).encode()
+        )
+        rank = np.cumsum(stem_held) - 1
+        keys = self._bi_keys[held[self._n_uni : self._n_canon]]
+        h.update(((rank[keys >> _SHIFT] << _SHIFT) | rank[keys & _LOW]).tobytes())
+        h.update(np.ascontiguousarray(self._idf_doc.view()[held]).tobytes())
         return f"tfidf-{FORMAT_VERSION}-{h.hexdigest()[:16]}"
 
-    def _term_key(self, t: int) -> str:
-        b = int(self._term_b.view()[t])
+    def _phrase_parts(self, t: int) -> tuple[int, int] | None:
+        """The two stems' term ids of phrase ``t``; None for a single-word term."""
+        if t < self._n_uni:
+            return None
+        if t < self._n_canon:
+            key = int(self._bi_keys[t - self._n_uni])
+            return key >> 32, key & 0xFFFFFFFF
+        b = int(self._xb.view()[t - self._n_canon])
         if b < 0:
-            return self._term_text[t]
-        return self._term_text[int(self._term_a.view()[t])] + " " + self._term_text[b]
+            return None
+        return int(self._xa.view()[t - self._n_canon]), b
+
+    def _term_key(self, t: int) -> str:
+        parts = self._phrase_parts(t)
+        if parts is None:
+            stem = t if t < self._n_uni else int(self._xa.view()[t - self._n_canon])
+            return self._stems[stem]
+        return self._term_key(parts[0]) + " " + self._term_key(parts[1])
 
     def _saturate(self, tf: FloatArray, dl: FloatArray) -> FloatArray:
         k1, b = self.k1, self.b
@@ -711,174 +826,164 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     # ------------------------------------------------------------------ encoding
 
     def _fields(self, doc: Document | str) -> list[tuple[str, float]]:
+        """The non-empty texts of ``doc`` with their weights; fields weighted 0 are left out."""
+        fw = self._field_weights
+        w_text = fw.get("text", 1.0)
         if isinstance(doc, str):
-            return [(doc, self._field_weights.get("text", 1.0))]
-        out = [
-            (doc.title, self._field_weights.get("title", 1.0)),
-            (doc.text, self._field_weights.get("text", 1.0)),
-        ]
-        for name in sorted(doc.fields):
-            out.append((doc.fields[name], self._field_weights.get(name, 1.0)))
+            return [(doc, w_text)] if doc and w_text > 0 else []
+        out = []
+        w_title = fw.get("title", 1.0)
+        if doc.title and w_title > 0:
+            out.append((doc.title, w_title))
+        if doc.text and w_text > 0:
+            out.append((doc.text, w_text))
+        for name in sorted(doc.fields) if doc.fields else ():
+            weight = fw.get(name, 1.0)
+            if doc.fields[name] and weight > 0:
+                out.append((doc.fields[name], weight))
         return out
 
-    def _encode(self, docs: Sequence[Document | str], grow: bool) -> _Encoded:
-        """Count the terms of ``docs``; with ``grow`` new words and phrases join the vocabulary."""
-        analyzer = self._analyzer
-        flat: list[int] = []
-        seg_len: list[int] = []
-        seg_w: list[float] = []
-        seg_doc: list[int] = []
+    def _tokenise(
+        self, docs: Sequence[Document]
+    ) -> tuple[Int32Array, IntArray, IntArray, FloatArray]:
+        """Word-type ids of every token (new words join the vocabulary) and, for each non-empty
+        field, its number of tokens, its document and its weight."""
         type_id = self._type_id
-        if grow:
-            types = self._types
-
-            def intern(word: str) -> int:
-                i = type_id.get(word)
-                if i is None:
-                    i = type_id[word] = len(types)
-                    types.append(word)
-                return i
-
-            for d, doc in enumerate(docs):
-                for text, weight in self._fields(doc):
-                    ids = [intern(w) for w in analyzer.words(text)]
-                    if ids:
-                        flat.extend(ids)
-                        seg_len.append(len(ids))
-                        seg_w.append(weight)
+        types = self._types
+        words = self._analyzer.words
+        parts: list[Int32Array] = []
+        seg_len: list[int] = []
+        seg_doc: list[int] = []
+        seg_w: list[float] = []
+        for start in range(0, len(docs), _CHUNK):
+            segs: list[list[str]] = []
+            for d in range(start, min(start + _CHUNK, len(docs))):
+                for text, weight in self._fields(docs[d]):
+                    ws = words(text)
+                    if ws:
+                        segs.append(ws)
                         seg_doc.append(d)
-            self._map_new_types()
-            token_terms = self._type_term.view()[np.asarray(flat, dtype=np.int64)]
-            words: list[list[str]] = []
-            word_terms: list[list[int]] = []
-        else:
-            # queries: words stay out of the vocabulary; their terms are looked up
-            query_terms: list[int] = []
-            words = []
-            word_terms = []
-            for d, doc in enumerate(docs):
-                dw: list[str] = []
-                dt: list[int] = []
-                for text, weight in self._fields(doc):
-                    ws = analyzer.words(text)
-                    if not ws:
-                        continue
-                    ts = [-2 if s is None else self._term_id.get(s, -1) for s in analyzer.terms(ws)]
-                    query_terms.extend(ts)
-                    seg_len.append(len(ts))
-                    seg_w.append(weight)
-                    seg_doc.append(d)
-                    # a field boundary breaks phrases, like a stop word does
-                    dw.extend(ws)
-                    dw.append("")
-                    dt.extend(ts)
-                    dt.append(-2)
-                words.append(dw)
-                word_terms.append(dt)
-            token_terms = np.asarray(query_terms, dtype=np.int32)
-        n = len(docs)
-        lens = np.asarray(seg_len, dtype=np.int64)
-        seg = np.repeat(np.arange(lens.size), lens)
-        tok_doc = np.repeat(np.asarray(seg_doc, dtype=np.int64), lens)
-        tok_w = np.repeat(np.asarray(seg_w, dtype=np.float64), lens)
-        t = token_terms.astype(np.int64)
-        uni = t >= 0
-        dl = np.bincount(tok_doc[uni], weights=tok_w[uni], minlength=n).astype(np.float64)
-        cols = [t[uni]]
-        rows = [tok_doc[uni]]
-        vals = [tok_w[uni]]
-        if self.ngram_weight > 0 and t.size > 1:
-            pair = uni[:-1] & uni[1:] & (seg[:-1] == seg[1:])
-            keys = (t[:-1][pair] << _SHIFT) | t[1:][pair]
-            pids = self._phrase_ids(keys, grow)
-            ok = pids >= 0
-            cols.append(pids[ok])
-            rows.append(tok_doc[:-1][pair][ok])
-            vals.append(tok_w[:-1][pair][ok] * self.ngram_weight)
-        n_terms = len(self._term_a)
-        mat = sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(n, n_terms),
+                        seg_w.append(weight)
+            if not segs:
+                continue
+            lens = list(map(len, segs))
+            seg_len.extend(lens)
+            for w in sorted(set(chain.from_iterable(segs)).difference(type_id)):
+                type_id[w] = len(types)
+                types.append(w)
+            flat = map(type_id.__getitem__, chain.from_iterable(segs))
+            parts.append(np.fromiter(flat, np.int32, count=sum(lens)))
+        tokens = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+        return (
+            tokens,
+            np.asarray(seg_len, np.int64),
+            np.asarray(seg_doc, np.int64),
+            np.asarray(seg_w, np.float64),
         )
-        mat.sum_duplicates()
-        type_mat = None
-        if grow:
-            tt = np.asarray(flat, dtype=np.int64)[uni]
-            type_mat = sp.csr_matrix(
-                (np.ones(tt.size, np.float32), (tok_doc[uni], tt)), shape=(n, len(self._types))
-            )
-            type_mat.sum_duplicates()
-        return _Encoded(mat, dl, type_mat, words, word_terms)
 
     def _map_new_types(self) -> None:
         done = len(self._type_term)
         new = self._types[done:]
         if not new:
             return
-        mapped = np.empty(len(new), dtype=np.int32)
+        stems = self._analyzer.analyse(new)
         term_id = self._term_id
-        n_before = len(self._term_a)
-        fresh: list[str] = []
-        for i, stem in enumerate(self._analyzer.terms(new)):
-            if stem is None:
-                mapped[i] = -1
-                continue
-            t = term_id.get(stem)
-            if t is None:
-                t = term_id[stem] = n_before + len(fresh)
-                fresh.append(stem)
-            mapped[i] = t
-        self._type_term.extend(mapped)
+        fresh = sorted({s for s in stems if s is not None and s not in term_id})
         if fresh:
-            ids = np.arange(n_before, n_before + len(fresh), dtype=np.int32)
-            self._new_terms(fresh, ids, np.full(len(fresh), -1, np.int32))
+            first = len(self._df_live)
+            term_id.update(zip(fresh, range(first, first + len(fresh)), strict=True))
+            self._xa.extend(np.arange(len(self._stems), len(self._stems) + len(fresh)))
+            self._xb.extend(np.full(len(fresh), -1))
+            self._stems.extend(fresh)
+            self._new_terms(len(fresh))
+        mapped = (-1 if s is None else term_id[s] for s in stems)
+        self._type_term.extend(np.fromiter(mapped, np.int32, count=len(stems)))
 
-    def _new_terms(self, texts: list[str], a: Int32Array, b: Int32Array) -> None:
-        self._term_text.extend(texts)
-        self._term_a.extend(a)
-        self._term_b.extend(b)
-        self._df_live.extend(np.zeros(a.size, np.int64))
-        self._idf_doc.extend(np.full(a.size, self._idf_new_doc))
-        self._idf_query.extend(np.full(a.size, self._idf_new_query))
+    def _new_terms(self, count: int) -> None:
+        self._df_live.extend(np.zeros(count, np.int32))
+        self._idf_doc.extend(np.full(count, self._idf_new_doc))
 
     def _phrase_ids(self, keys: IntArray, grow: bool) -> IntArray:
         """Term ids of two-word phrase keys; -1 for unknown ones unless ``grow``."""
         out = np.full(keys.size, -1, dtype=np.int64)
         if keys.size == 0:
             return out
-        if self._bi_keys.size:
-            pos = np.searchsorted(self._bi_keys, keys)
-            pos[pos == self._bi_keys.size] = 0
-            hit = self._bi_keys[pos] == keys
-            out[hit] = self._bi_ids[pos[hit]]
+        known = self._bi_keys
+        if known.size:
+            pos = np.minimum(np.searchsorted(known, keys), known.size - 1)
+            hit = known[pos] == keys
+            out[hit] = self._n_uni + pos[hit]
         miss = np.flatnonzero(out < 0)
-        if miss.size == 0:
-            return out
-        extra = self._bi_extra
-        if extra:
-            for i in miss.tolist():
-                out[i] = extra.get(int(keys[i]), -1)
-            miss = np.flatnonzero(out < 0)
+        if miss.size and self._bi_extra:
+            get = self._bi_extra.get
+            found = np.fromiter((get(k, -1) for k in keys[miss].tolist()), np.int64, miss.size)
+            out[miss] = found
+            miss = miss[found < 0]
         if not grow or miss.size == 0:
             return out
         uniq, inv = np.unique(keys[miss], return_inverse=True)
-        start = len(self._term_a)
-        new_ids = np.arange(start, start + uniq.size, dtype=np.int64)
-        out[miss] = new_ids[inv]
-        if self._n_main == 0 and not extra:
-            # the first fit: phrases go straight into the sorted table
-            self._bi_keys = np.concatenate([self._bi_keys, uniq])
-            self._bi_ids = np.concatenate([self._bi_ids, new_ids])
-            order = np.argsort(self._bi_keys, kind="stable")
-            self._bi_keys, self._bi_ids = self._bi_keys[order], self._bi_ids[order]
-        else:
-            extra.update(zip(uniq.tolist(), new_ids.tolist(), strict=True))
-        self._new_terms(
-            [""] * uniq.size,
-            (uniq >> _SHIFT).astype(np.int32),
-            (uniq & 0xFFFFFFFF).astype(np.int32),
-        )
+        start = len(self._df_live)
+        out[miss] = start + inv.ravel()
+        if self._n_fit:
+            # a live index: later batches must find these phrases before the next refresh
+            self._bi_extra.update(zip(uniq.tolist(), range(start, start + uniq.size), strict=True))
+        self._xa.extend(uniq >> _SHIFT)
+        self._xb.extend(uniq & _LOW)
+        self._new_terms(uniq.size)
         return out
+
+    def _encode(self, docs: Sequence[Document]) -> tuple[_Rows, FloatArray]:
+        """Rows of field-weighted term counts of ``docs``; new words and phrases join the
+        vocabulary. Also returns each document's field-weighted number of content words."""
+        tokens, seg_len, seg_doc, seg_w = self._tokenise(docs)
+        self._map_new_types()
+        n = len(docs)
+        if tokens.size == 0:
+            rows = _empty_rows()
+            rows.indptr = np.zeros(n + 1, np.int64)
+            rows.t_indptr = np.zeros(n + 1, np.int64)
+            return rows, np.zeros(n)
+        tt = self._type_term.view()[tokens]
+        content = tt >= 0
+        seg_of = np.repeat(np.arange(seg_len.size, dtype=np.int32), seg_len)
+        doc32 = seg_doc.astype(np.int32)
+        c_seg = seg_of[content]
+        c_doc = doc32[c_seg]
+        c_w = seg_w[c_seg]
+        dl: FloatArray = np.bincount(c_doc, c_w, n).astype(np.float64, copy=False)
+        # distinct word types per document, with their weighted counts
+        by_type = sp.coo_matrix((c_w, (c_doc, tokens[content])), shape=(n, len(self._types)))
+        by_type = by_type.tocsr()
+        del c_seg, c_doc, c_w
+        n_per = np.diff(by_type.indptr)
+        doc_col = [np.repeat(np.arange(n, dtype=np.int32), n_per)]
+        term_col = [self._type_term.view()[by_type.indices]]
+        val_col = [by_type.data]
+        if self.ngram_weight > 0 and tokens.size > 1:
+            ok = content[:-1] & content[1:]
+            boundary = np.cumsum(seg_len)[:-1] - 1  # last token of each field but the last
+            ok[boundary] = False
+            first = np.flatnonzero(ok)
+            keys = (tt[first].astype(np.int64) << _SHIFT) | tt[first + 1]
+            pids = self._phrase_ids(keys, grow=True)
+            doc_col.append(doc32[seg_of[first]])
+            term_col.append(pids.astype(np.int32))
+            val_col.append(seg_w[seg_of[first]] * self.ngram_weight)
+            del ok, first, keys, pids
+        del tt, content, seg_of
+        mat = sp.coo_matrix(
+            (np.concatenate(val_col), (np.concatenate(doc_col), np.concatenate(term_col))),
+            shape=(n, len(self._df_live)),
+        ).tocsr()
+        # copies: summing duplicates leaves scipy's arrays as views of longer buffers
+        rows = _Rows(
+            mat.indptr.astype(np.int64),
+            mat.indices.astype(np.int32),
+            mat.data.astype(np.float32),
+            by_type.indptr.astype(np.int64),
+            by_type.indices.astype(np.int32),
+        )
+        return rows, dl
 
     def _append(self, docs: list[Document]) -> None:
         ids = [d.id for d in docs]
@@ -887,81 +992,160 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         clash = [i for i in ids if i in self._slot]
         if clash:
             raise ValueError(f"already in the matcher: {clash[:5]}")
-        enc = self._encode(docs, grow=True)
-        mat = enc.rows
-        assert enc.types is not None
+        rows, dl = self._encode(docs)
         first = len(self._ids)
         self._ids.extend(ids)
         self._slot.update((doc_id, first + i) for i, doc_id in enumerate(ids))
         self._live.extend(np.ones(len(ids), bool))
-        self._dl.extend(enc.dl)
-        base = self._r_indptr.view()[-1]
-        self._r_indptr.extend(mat.indptr[1:] + base)
-        self._r_terms.extend(mat.indices)
-        self._r_tf.extend(mat.data)
-        tbase = self._t_indptr.view()[-1]
-        self._t_indptr.extend(enc.types.indptr[1:] + tbase)
-        self._t_types.extend(enc.types.indices)
+        self._dl.extend(dl)
         df = self._df_live.view()
-        np.add.at(df, mat.indices, 1)
-        if self._n_main or self._n_fit:
-            # a live index: weigh the new documents with the frozen statistics
-            tf = mat.data.astype(np.float32).astype(np.float64)
-            rows = np.repeat(np.arange(len(ids)), np.diff(mat.indptr))
-            v = self._saturate(tf, enc.dl[rows]) * self._idf_doc.view()[mat.indices]
-            self._norm.extend(np.sqrt(np.bincount(rows, weights=v * v, minlength=len(ids))))
-            self._added_since += len(ids)
-            self._delta = None
+        if rows.terms.size > df.size // 8:
+            df += np.bincount(rows.terms, minlength=df.size).astype(np.int32)
         else:
+            np.add.at(df, rows.terms, 1)
+        if not self._n_fit:
+            # the first fit: these rows become the main block, weighed by the refresh to come
+            self._main = rows
+            self._n_main = len(ids)
             self._norm.extend(np.zeros(len(ids)))
+            return
+        # a live index: weigh the new documents with the frozen statistics
+        doc_of = np.repeat(np.arange(len(ids)), np.diff(rows.indptr))
+        v = self._saturate(rows.tf.astype(np.float64), dl[doc_of])
+        v = v * self._idf_doc.view()[rows.terms]
+        self._norm.extend(np.sqrt(np.bincount(doc_of, weights=v * v, minlength=len(ids))))
+        self._d_indptr.extend(rows.indptr[1:] + self._d_indptr.view()[-1])
+        self._d_terms.extend(rows.terms)
+        self._d_tf.extend(rows.tf)
+        self._d_tindptr.extend(rows.t_indptr[1:] + self._d_tindptr.view()[-1])
+        self._d_types.extend(rows.types)
+        self._added_since += len(ids)
+        self._delta = None
         self.n_documents_ = len(self._slot)
+
+    # ------------------------------------------------------------------ rows
+
+    def _gather(self, slots: IntArray) -> tuple[IntArray, Int32Array, Float32Array]:
+        """The rows of ``slots``: for every entry, its position in ``slots``, term and count.
+
+        Each row's entries stay together and in term order.
+        """
+        parts = []
+        nm = self._n_main
+        main = slots < nm
+        segments = (
+            (main, self._main.indptr, self._main.terms, self._main.tf, 0),
+            (~main, self._d_indptr.view(), self._d_terms.view(), self._d_tf.view(), nm),
+        )
+        for mask, indptr, terms, tf, base in segments:
+            sel = np.flatnonzero(mask)
+            if sel.size == 0:
+                continue
+            local = slots[sel] - base
+            lo, hi = indptr[local], indptr[local + 1]
+            idx = _ranges(lo, hi)
+            parts.append((np.repeat(sel, hi - lo), terms[idx], tf[idx]))
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(parts) == 1:
+            return parts[0]
+        return (
+            np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]),
+        )
+
+    def _gather_types(self, slots: IntArray) -> tuple[IntArray, Int32Array]:
+        """The distinct word types of ``slots``, as for :meth:`_gather`."""
+        owners: list[IntArray] = []
+        types: list[Int32Array] = []
+        nm = self._n_main
+        main = slots < nm
+        segments = (
+            (main, self._main.t_indptr, self._main.types, 0),
+            (~main, self._d_tindptr.view(), self._d_types.view(), nm),
+        )
+        for mask, indptr, values, base in segments:
+            sel = np.flatnonzero(mask)
+            if sel.size == 0:
+                continue
+            local = slots[sel] - base
+            lo, hi = indptr[local], indptr[local + 1]
+            owners.append(np.repeat(sel, hi - lo))
+            types.append(values[_ranges(lo, hi)])
+        if not owners:
+            return np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return np.concatenate(owners), np.concatenate(types)
 
     # ------------------------------------------------------------------ scoring
 
     def _query(self, query: Document | str) -> _Query:
-        enc = self._encode([query], grow=False)
-        row = enc.rows
-        terms = row.indices.astype(np.int64)
-        counts = row.data.astype(np.float64)
+        words: list[str] = []
+        seg_w: list[float] = []
+        seg_len: list[int] = []
+        for text, weight in self._fields(query):
+            ws = self._analyzer.words(text)
+            if ws:
+                words.extend(ws)
+                seg_w.append(weight)
+                seg_len.append(len(ws))
+        none = np.zeros(0, np.int64)
+        if not words:
+            return _Query(none, np.zeros(0), np.zeros(0, np.float32), [], none, none, none)
+        type_id = self._type_id
+        ids = np.fromiter((type_id.get(w, -1) for w in words), np.int64, len(words))
+        known = ids >= 0
+        word_terms = np.full(ids.size, -1, np.int64)
+        word_terms[known] = self._type_term.view()[ids[known]]
+        if not known.all():
+            # words the corpus never had may still share a stem with one it has
+            unknown = np.flatnonzero(~known)
+            stems = self._analyzer.terms([words[i] for i in unknown.tolist()])
+            get = self._term_id.get
+            word_terms[unknown] = [-1 if s is None else get(s, -1) for s in stems]
+        lens = np.asarray(seg_len, np.int64)
+        tok_w = np.repeat(np.asarray(seg_w, np.float64), lens)
+        content = word_terms >= 0
+        all_t = [word_terms[content]]
+        all_w = [tok_w[content]]
+        pair_pos = pair_terms = none
+        if self.ngram_weight > 0 and ids.size > 1:
+            ok = content[:-1] & content[1:]
+            ok[np.cumsum(lens)[:-1] - 1] = False
+            pos = np.flatnonzero(ok)
+            keys = (word_terms[pos] << _SHIFT) | word_terms[pos + 1]
+            pids = self._phrase_ids(keys, grow=False)
+            found = pids >= 0
+            pair_pos, pair_terms = pos[found], pids[found]
+            all_t.append(pair_terms)
+            all_w.append(tok_w[pair_pos] * self.ngram_weight)
+        terms, inv = np.unique(np.concatenate(all_t), return_inverse=True)
+        counts = np.bincount(inv.ravel(), weights=np.concatenate(all_w), minlength=terms.size)
         keep = self._df_live.view()[terms] > 0
         terms, counts = terms[keep], counts[keep]
-        weights = counts * self._idf_query.view()[terms]
+        weights = counts * self._query_idf(terms)
         nz = weights > 0
         terms, weights = terms[nz], weights[nz]
         norm = math.sqrt(float(weights @ weights)) if weights.size else 0.0
         if norm > 0:
             weights = weights / norm
-        forms: dict[int, list[str]] = {}
-        ws, ts = enc.words[0], enc.word_terms[0]
-        for w, t in zip(ws, ts, strict=True):
-            if t >= 0 and w not in forms.setdefault(t, []):
-                forms[t].append(w)
-        if self.ngram_weight > 0 and len(ts) > 1:
-            arr = np.asarray(ts, dtype=np.int64)
-            pair = np.flatnonzero((arr[:-1] >= 0) & (arr[1:] >= 0))
-            pids = self._phrase_ids((arr[pair] << _SHIFT) | arr[pair + 1], grow=False)
-            for i, pid in zip(pair.tolist(), pids.tolist(), strict=True):
-                if pid >= 0:
-                    phrase = f"{ws[i]} {ws[i + 1]}"
-                    if phrase not in forms.setdefault(pid, []):
-                        forms[pid].append(phrase)
-        return _Query(terms, weights, forms)
+        return _Query(
+            terms, weights, weights.astype(np.float32), words, word_terms, pair_pos, pair_terms
+        )
 
-    def _delta_index(self) -> tuple[IntArray, Int32Array, Float32Array]:
-        """Term-major postings of the documents added since the last refresh (built lazily)."""
-        if self._delta is None:
-            n_terms = len(self._term_a)
-            start = self._n_main
-            indptr = self._r_indptr.view()
-            lo, hi = int(indptr[start]), int(indptr[-1])
-            terms = self._r_terms.view()[lo:hi]
-            rows = np.repeat(np.arange(start, len(self._ids)), np.diff(indptr[start:]))
-            w = self._weights(rows, terms, self._r_tf.view()[lo:hi])
-            order = np.argsort(terms, kind="stable")
-            ptr = np.zeros(n_terms + 1, np.int64)
-            np.cumsum(np.bincount(terms, minlength=n_terms), out=ptr[1:])
-            self._delta = (ptr, rows[order].astype(np.int32), w[order])
-        return self._delta
+    def _query_idf(self, terms: IntArray) -> FloatArray:
+        """``idf ** query_idf_power`` from the document frequencies of the last refresh."""
+        ptr = self._index.indptr
+        inside = terms < ptr.size - 1
+        df = np.ones(terms.size)  # a term first seen since counts as seen once
+        t = terms[inside]
+        df[inside] = np.maximum(ptr[t + 1] - ptr[t], 1)
+        n = self._n_fit
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        if self.max_df < 1.0:
+            idf[inside & (df > self.max_df * n)] = 0.0
+        out: FloatArray = idf**self.query_idf_power
+        return out
 
     def _weights(self, rows: IntArray, terms: Int32Array, tf: Float32Array) -> Float32Array:
         """Index weights of (document slot, term) entries, exactly as stored in the index."""
@@ -970,110 +1154,218 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         out: Float32Array = (v / (self._norm.view()[rows] + self._norm_offset)).astype(np.float32)
         return out
 
-    def _score_one(self, q: _Query) -> FloatArray:
-        n = len(self._ids)
-        scores = np.zeros(n)
-        if q.terms.size == 0:
-            return scores
-        segments = [(self._c_indptr, self._c_docs, self._c_w)]
-        if self._n_main < n:
-            segments.append(self._delta_index())
-        for ptr, docs, w in segments:
-            inside = q.terms < ptr.size - 1
-            t = q.terms[inside]
-            s, e = ptr[t], ptr[t + 1]
-            lens = e - s
-            total = int(lens.sum())
-            if total == 0:
-                continue
-            idx = _ranges(s, e)
-            contrib = w[idx] * np.repeat(q.weights[inside], lens)
-            scores += np.bincount(docs[idx], weights=contrib, minlength=n)
-        scores[~self._live.view()] = 0.0
-        return scores
+    def _delta_index(self) -> tuple[IntArray, IntArray, IntArray, Float32Array]:
+        """Term-major postings of the documents added since the last refresh (built lazily):
+        their sorted terms, each term's start in the postings, and the postings' slots (minus
+        the main block's size) and weights."""
+        if self._delta is None:
+            indptr = self._d_indptr.view()
+            terms = self._d_terms.view()
+            local = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+            w = self._weights(local + self._n_main, terms, self._d_tf.view())
+            order = np.argsort(terms, kind="stable")
+            uniq, starts = np.unique(terms[order], return_index=True)
+            ptr = np.append(starts, terms.size).astype(np.int64)
+            self._delta = (uniq.astype(np.int64), ptr, local[order], w[order])
+        return self._delta
 
-    def _score_many(self, queries: list[_Query]) -> list[FloatArray]:
-        n = len(self._ids)
-        n_terms = len(self._term_a)
-        lens = [q.terms.size for q in queries]
+    def _approx_delta(self, q: _Query) -> FloatArray:
+        n_delta = len(self._ids) - self._n_main
+        uniq, ptr, local, w = self._delta_index()
+        if q.terms.size == 0 or uniq.size == 0:
+            return np.zeros(n_delta)
+        pos = np.minimum(np.searchsorted(uniq, q.terms), uniq.size - 1)
+        found = uniq[pos] == q.terms
+        lo, hi = ptr[pos[found]], ptr[pos[found] + 1]
+        idx = _ranges(lo, hi)
+        contrib = w[idx] * np.repeat(q.weights[found], hi - lo)
+        out: FloatArray = np.bincount(local[idx], contrib, n_delta).astype(np.float64, copy=False)
+        return out
+
+    def _approx(self, q: _Query) -> npt.NDArray[np.floating[Any]]:
+        """Approximate scores of every slot (see the module notes), 0 for removed documents."""
+        index = self._index
+        inside = q.terms < index.shape[0]
+        if q.terms.size and inside.any():
+            main: npt.NDArray[np.floating[Any]] = index[q.terms[inside]].T @ q.w32[inside]
+        else:
+            main = np.zeros(self._n_main, np.float32)
+        if len(self._ids) > self._n_main:
+            main = np.concatenate([main, self._approx_delta(q)])
+        if self._n_dead:
+            main[~self._live.view()] = 0.0
+        return main
+
+    def _approx_many(self, queries: list[_Query]) -> list[npt.NDArray[np.floating[Any]]]:
+        t_main = self._index.shape[0]
+        terms, weights, lens = [], [], []
+        for q in queries:
+            inside = q.terms < t_main
+            terms.append(q.terms[inside])
+            weights.append(q.w32[inside])
+            lens.append(int(inside.sum()))
+        indptr = np.concatenate([[0], np.cumsum(lens)])
         qmat = sp.csr_matrix(
-            (
-                np.concatenate([q.weights for q in queries]),
-                np.concatenate([q.terms for q in queries]).astype(np.int64),
-                np.concatenate([[0], np.cumsum(lens)]),
-            ),
-            shape=(len(queries), n_terms),
+            (np.concatenate(weights), np.concatenate(terms), indptr),
+            shape=(len(queries), t_main),
+            dtype=np.float32,
         )
-        total = sp.csr_matrix((len(queries), n))
-        segments = [(self._c_indptr, self._c_docs, self._c_w)]
-        if self._n_main < n:
-            segments.append(self._delta_index())
-        for ptr, docs, w in segments:
-            m = ptr.size - 1
-            index = sp.csr_matrix((w.astype(np.float64), docs, ptr), shape=(m, n))
-            total = total + qmat[:, :m] @ index
-        dense = total.toarray()
-        dense[:, ~self._live.view()] = 0.0
-        return list(dense)
+        dense = (qmat @ self._index).toarray()
+        out = []
+        for i, q in enumerate(queries):
+            row: npt.NDArray[np.floating[Any]] = dense[i]
+            if len(self._ids) > self._n_main:
+                row = np.concatenate([row, self._approx_delta(q)])
+            if self._n_dead:
+                row[~self._live.view()] = 0.0
+            out.append(row)
+        return out
 
-    def _matches(self, q: _Query, scores: FloatArray, k: int, explain: bool) -> list[Match]:
-        pos = np.flatnonzero(scores > 0)
-        if pos.size > k:
-            kth = np.partition(scores[pos], pos.size - k)[pos.size - k]
-            pos = pos[scores[pos] >= kth]
-        ranked = sorted(pos.tolist(), key=lambda s: (-scores[s], self._ids[s]))[:k]
+    def _exact(self, q: _Query, slots: IntArray) -> FloatArray:
+        """Exact scores of ``slots``: the shared terms' products, added in term order."""
+        owner, terms, tf = self._gather(slots)
+        if q.terms.size == 0 or terms.size == 0:
+            return np.zeros(slots.size)
+        pos = np.minimum(np.searchsorted(q.terms, terms), q.terms.size - 1)
+        hit = q.terms[pos] == terms
+        owner = owner[hit]
+        w = self._weights(slots[owner], terms[hit], tf[hit])
+        contrib = w.astype(np.float64) * q.weights[pos[hit]]
+        out: FloatArray = np.bincount(owner, contrib, slots.size).astype(np.float64, copy=False)
+        return out
+
+    def _select(
+        self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int
+    ) -> list[tuple[int, float]]:
+        """The ``k`` best (slot, exact score) pairs, best first, ties broken by id."""
+        n = approx.size
+        if n == 0 or q.terms.size == 0:
+            return []
+        floor = 0.0
+        if k < n:
+            kth = float(np.partition(approx, n - k)[n - k])
+            # each approximate score is within (terms + 3) float32 rounding units of the exact
+            # one (a score is below 1): widen by twice that so no true top-k document is missed
+            floor = max(kth - 2.0 * (q.terms.size + 3) * _F32_ULP, 0.0)
+        cand = np.flatnonzero(approx > floor)
+        if cand.size == 0:
+            return []
+        exact = self._exact(q, cand)
+        positive = exact > 0
+        cand, exact = cand[positive], exact[positive]
+        if cand.size > k:
+            # keep the k best and whatever ties the k-th, then order those by score and id
+            kth_exact = np.partition(exact, cand.size - k)[cand.size - k]
+            top = exact >= kth_exact
+            cand, exact = cand[top], exact[top]
+        ids = self._ids
+        ranked = sorted(
+            zip(cand.tolist(), exact.tolist(), strict=True), key=lambda p: (-p[1], ids[p[0]])
+        )
+        return ranked[:k]
+
+    def _matches(
+        self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int, explain: bool
+    ) -> list[Match]:
+        hits = self._select(q, approx, k)
+        if not explain:
+            return [Match(self._ids[s], score, ()) for s, score in hits]
+        slots = np.fromiter((s for s, _ in hits), np.int64, len(hits))
+        terms = self._explain(q, slots)
         return [
-            Match(self._ids[s], float(scores[s]), self._explain(q, s) if explain else ())
-            for s in ranked
+            Match(self._ids[s], score, explained)
+            for (s, score), explained in zip(hits, terms, strict=True)
         ]
 
-    def _explain(self, q: _Query, slot: int) -> tuple[MatchedTerm, ...]:
-        indptr = self._r_indptr.view()
-        lo, hi = int(indptr[slot]), int(indptr[slot + 1])
-        terms = self._r_terms.view()[lo:hi]
-        pos = np.searchsorted(q.terms, terms)
-        pos[pos == q.terms.size] = 0
+    # ------------------------------------------------------------------ explanations
+
+    def _query_forms(self, q: _Query) -> dict[int, list[str]]:
+        if q.forms is None:
+            forms: dict[int, list[str]] = {}
+            for w, t in zip(q.words, q.word_terms.tolist(), strict=True):
+                if t >= 0:
+                    seen = forms.setdefault(t, [])
+                    if w not in seen:
+                        seen.append(w)
+            for i, t in zip(q.pair_pos.tolist(), q.pair_terms.tolist(), strict=True):
+                phrase = f"{q.words[i]} {q.words[i + 1]}"
+                seen = forms.setdefault(t, [])
+                if phrase not in seen:
+                    seen.append(phrase)
+            q.forms = forms
+        return q.forms
+
+    def _phrase_parts_of(self, terms: IntArray) -> tuple[IntArray, IntArray]:
+        """The two stems' term ids of each phrase in ``terms``; -1 for single-word terms."""
+        a = np.full(terms.size, -1, np.int64)
+        b = np.full(terms.size, -1, np.int64)
+        canon = (terms >= self._n_uni) & (terms < self._n_canon)
+        keys = self._bi_keys[terms[canon] - self._n_uni]
+        a[canon], b[canon] = keys >> _SHIFT, keys & _LOW
+        extra = np.flatnonzero(terms >= self._n_canon)
+        if extra.size:
+            i = terms[extra] - self._n_canon
+            xb = self._xb.view()[i]
+            phrase = xb >= 0
+            a[extra[phrase]] = self._xa.view()[i[phrase]]
+            b[extra[phrase]] = xb[phrase]
+        return a, b
+
+    def _explain(self, q: _Query, slots: IntArray) -> list[tuple[MatchedTerm, ...]]:
+        """Every shared term of each of ``slots`` with its contribution, largest first."""
+        owner, terms, tf = self._gather(slots)
+        pos = np.minimum(np.searchsorted(q.terms, terms), q.terms.size - 1)
         shared = q.terms[pos] == terms
-        t = terms[shared]
-        w = self._weights(np.full(t.size, slot), t, self._r_tf.view()[lo:hi][shared])
+        owner = owner[shared]
+        w = self._weights(slots[owner], terms[shared], tf[shared])
         contrib = w.astype(np.float64) * q.weights[pos[shared]]
-        order = np.argsort(-contrib, kind="stable")
-        t_lo, t_hi = int(self._t_indptr.view()[slot]), int(self._t_indptr.view()[slot + 1])
-        doc_types = self._t_types.view()[t_lo:t_hi]
-        type_term = self._type_term.view()[doc_types]
-        term_a, term_b = self._term_a.view(), self._term_b.view()
-        out = []
-        for i in order.tolist():
-            term = int(t[i])
-            qforms = q.forms.get(term, [])
-            b = int(term_b[term])
-            if b < 0:
-                dforms = [self._types[x] for x in doc_types[type_term == term].tolist()]
+        t = terms[shared].astype(np.int64)
+        pa, pb = self._phrase_parts_of(t)
+        # the documents' own words, for the single-word terms shared and the phrases' parts
+        span = np.int64(len(self._df_live) + 1)
+        word = pa < 0
+        need = np.concatenate(
+            [
+                owner[word] * span + t[word],
+                owner[~word] * span + pa[~word],
+                owner[~word] * span + pb[~word],
+            ]
+        )
+        t_owner, types = self._gather_types(slots)
+        keys = t_owner * span + self._type_term.view()[types]
+        have = np.isin(keys, need)
+        forms: dict[int, list[str]] = {}
+        all_types = self._types
+        for key, x in zip(keys[have].tolist(), types[have].tolist(), strict=True):
+            forms.setdefault(key, []).append(all_types[x])
+        qforms = self._query_forms(q)
+        out: list[list[MatchedTerm]] = [[] for _ in range(slots.size)]
+        # within each document, largest contribution first (ties keep term order)
+        for i in np.lexsort((-contrib, owner)).tolist():
+            o, term, a = int(owner[i]), int(t[i]), int(pa[i])
+            base = o * int(span)
+            if a < 0:
+                df = forms.get(base + term, [])
             else:
-                a = int(term_a[term])
-                firsts = [self._types[x] for x in doc_types[type_term == a].tolist()]
-                seconds = [self._types[x] for x in doc_types[type_term == b].tolist()]
-                dforms = [f"{x} {y}" for x in firsts for y in seconds]
-            both = [f for f in qforms if f in dforms]
-            label = both[0] if both else (qforms[0] if qforms else self._term_key(term))
-            out.append(MatchedTerm(label, float(contrib[i]), tuple(qforms), tuple(dforms)))
-        return tuple(out)
+                seconds = forms.get(base + int(pb[i]), [])
+                df = [f"{x} {y}" for x in forms.get(base + a, []) for y in seconds]
+            qf = qforms.get(term, [])
+            both = [f for f in qf if f in df]
+            label = both[0] if both else (qf[0] if qf else self._term_key(term))
+            out[o].append(MatchedTerm(label, float(contrib[i]), tuple(qf), tuple(df)))
+        return [tuple(x) for x in out]
 
     def _unit_rows(self, slots: IntArray) -> sp.csr_matrix:
         """Cosine-normalised document vectors (no pivot) of ``slots`` as CSR rows."""
-        indptr = self._r_indptr.view()
-        idx = _ranges(indptr[slots], indptr[slots + 1])
-        lens = (indptr[slots + 1] - indptr[slots]).astype(np.int64)
-        rows = np.repeat(slots, lens)
-        terms = self._r_terms.view()[idx]
-        v = self._saturate(self._r_tf.view()[idx].astype(np.float64), self._dl.view()[rows])
+        owner, terms, tf = self._gather(slots)
+        rows = slots[owner]
+        v = self._saturate(tf.astype(np.float64), self._dl.view()[rows])
         v = v * self._idf_doc.view()[terms]
         norm = self._norm.view()[rows]
         v = np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
-        return sp.csr_matrix(
-            (v, terms, np.concatenate([[0], np.cumsum(lens)])),
-            shape=(slots.size, len(self._term_a)),
-        )
+        indptr = np.zeros(slots.size + 1, np.int64)
+        np.cumsum(np.bincount(owner, minlength=slots.size), out=indptr[1:])
+        return sp.csr_matrix((v, terms, indptr), shape=(slots.size, len(self._df_live)))
 
 
 def _ranges(starts: IntArray, ends: IntArray) -> IntArray:

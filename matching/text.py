@@ -20,6 +20,8 @@ __all__ = ["STOP_WORDS", "Analyzer", "fold_spelling", "normalise"]
 
 # Runs of letters and digits; the underscore that \w also matches is treated as a separator.
 _TOKEN = re.compile(r"[^\W_]+")
+# The same runs in lower-cased ASCII text, where a plain character class is much faster.
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
 
 # Words that are noise in challenge and proposal writing on top of the usual English list.
 # Corpus-specific boilerplate is caught separately by document frequency at query time.
@@ -64,6 +66,8 @@ _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"rrhoea"), "rrhea"),
     (re.compile(r"^gynaec"), "gynec"),
 )
+# One pass that tells whether any rule above can apply: most words need none of them.
+_ANY_FOLD = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _FOLDS))
 _WHOLE_WORDS: dict[str, str] = {
     "programme": "program",
     "programmes": "programs",
@@ -106,7 +110,7 @@ def fold_spelling(word: str) -> str:
     whole = _WHOLE_WORDS.get(word)
     if whole is not None:
         return whole
-    if len(word) < 5 or not word.isascii():
+    if len(word) < 5 or not word.isascii() or not _ANY_FOLD.search(word):
         return word
     for pattern, replacement in _FOLDS:
         word = pattern.sub(replacement, word)
@@ -126,6 +130,9 @@ class Analyzer:
         Lower-cased words that never become terms.
     min_length : int
         Tokens shorter than this are dropped unless they contain a digit.
+    cache_size : int
+        At most this many words are remembered by :meth:`terms`; the cache starts afresh when
+        full, so a long-running service does not grow without bound.
 
     Examples
     --------
@@ -145,17 +152,21 @@ class Analyzer:
         fold: bool = True,
         stop_words: Iterable[str] = STOP_WORDS,
         min_length: int = 2,
+        cache_size: int = 200_000,
     ) -> None:
         self.stem = stem
         self.fold = fold
         self.stop_words = frozenset(stop_words)
         self.min_length = min_length
+        self.cache_size = cache_size
         self._stemmer = Stemmer.Stemmer("english")
         self._cache: dict[str, str | None] = {}
 
     def words(self, text: str) -> list[str]:
         """Split ``text`` into lower-cased word types, in order (duplicates kept)."""
-        return _TOKEN.findall(normalise(text))
+        if text.isascii():
+            return _ASCII_TOKEN.findall(text.lower())
+        return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
     def term(self, word: str) -> str | None:
         """Return the term a lower-cased word counts as, or ``None`` for a stop word."""
@@ -169,14 +180,23 @@ class Analyzer:
         cache = self._cache
         missing = [w for w in dict.fromkeys(words) if w not in cache]
         if missing:
-            keep = [w for w in missing if self._is_content(w)]
-            folded = [fold_spelling(w) for w in keep] if self.fold else keep
-            stemmed = self._stemmer.stemWords(folded) if self.stem else folded
-            for w in missing:
-                cache[w] = None
-            for w, s in zip(keep, stemmed, strict=True):
-                cache[w] = s
+            if len(cache) + len(missing) > self.cache_size:
+                cache.clear()
+            cache.update(zip(missing, self.analyse(missing), strict=True))
         return [cache[w] for w in words]
+
+    def analyse(self, words: list[str]) -> list[str | None]:
+        """Map distinct lower-cased words to terms in one stemmer call, without caching them.
+
+        For a vocabulary that the caller keeps anyway (the matcher's word types): caching it
+        here too would hold every word twice.
+        """
+        keep = [w for w in words if self._is_content(w)]
+        folded = [fold_spelling(w) for w in keep] if self.fold else keep
+        stemmed = self._stemmer.stemWords(folded) if self.stem else folded
+        out: dict[str, str | None] = dict.fromkeys(words)
+        out.update(zip(keep, stemmed, strict=True))
+        return [out[w] for w in words]
 
     def _is_content(self, word: str) -> bool:
         if word in self.stop_words:
