@@ -219,9 +219,10 @@ def reindex() -> None:
             )
             for challenge_id in sorted({int(str(c)) for c in challenge_ids}):
                 await jobs.request_challenge_rescore(challenge_id)
-            for organisation in await Organisation.filter(kind=OrganisationKind.STARTUP).only("id"):
-                await jobs.request_startup_refit(organisation.id)
-            total = await worker.pending_count()
+            # Rebuilds the shared search index, then queues a refit for each start-up.
+            await jobs.request_all_startups_refit()
+            startups = await Organisation.filter(kind=OrganisationKind.STARTUP).count()
+            total = await worker.pending_count() + startups
             done = 0
             with typer.progressbar(length=total, label="Recomputing match scores") as bar:
                 while await worker.run_one():

@@ -133,6 +133,28 @@ def rank_proposals(
     return Ranking(matcher.model_version_, items)
 
 
+def fit_challenges(challenges: Sequence[Document]) -> TfidfMatcher | None:
+    """A matcher over challenges, for searching them; None when nothing is indexable."""
+    return _fit(challenges) if challenges else None
+
+
+def rank_with(
+    matcher: TfidfMatcher, query: Document | str, allowed: set[int] | None = None
+) -> Ranking:
+    """Rank a fitted matcher's challenges for ``query``, keeping only ``allowed`` ids."""
+    hits = matcher.rank(query, k=matcher.n_documents_)
+    kept = [h for h in hits if allowed is None or int(h.doc_id) in allowed]
+    return Ranking(
+        matcher.model_version_,
+        [Ranked(int(h.doc_id), h.score, n, terms_json(h)) for n, h in enumerate(kept, start=1)],
+    )
+
+
+def indexed_ids(matcher: TfidfMatcher, ids: Sequence[int]) -> bool:
+    """Whether every id is in the matcher (so its scores are comparable with the others)."""
+    return all(str(i) in matcher for i in ids)
+
+
 def rank_challenges(query: Document | str, challenges: Sequence[Document]) -> Ranking:
     """Rank challenges for a query (a start-up's profile, or search words), best first.
 

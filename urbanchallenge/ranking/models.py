@@ -91,11 +91,18 @@ class MatchJob(Model):
 
 
 class IndexState(Model):
-    """The version of a shared index, so every app instance knows when to rebuild its copy."""
+    """A fitted matcher shared by every app instance, and its version.
+
+    One instance at a time rebuilds it (under a PostgreSQL advisory lock) and bumps
+    ``version``; every instance compares the version with the copy it holds in memory
+    and loads the new ``data`` (the matcher's safe .npz format) when it changed.
+    """
 
     name = fields.CharField(max_length=40, primary_key=True)
     version = fields.IntField(default=0)
     updated_at = fields.DatetimeField()
+    model_version = fields.CharField(max_length=64, null=True)
+    data = fields.BinaryField(null=True)
 
     class Meta:
         table = "index_state"

@@ -8,7 +8,13 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from urbanchallenge.challenges.models import Challenge
-from urbanchallenge.ranking.adapter import challenge_document, rank_challenges
+from urbanchallenge.ranking.adapter import (
+    challenge_document,
+    indexed_ids,
+    rank_challenges,
+    rank_with,
+)
+from urbanchallenge.ranking.index import CACHE
 
 MAX_QUERY_LENGTH = 500
 
@@ -18,12 +24,21 @@ async def search_challenges(
 ) -> list[tuple[Challenge, float, list[dict[str, Any]]]]:
     """The given challenges that match ``query``, best first, with score and matched terms.
 
-    An empty query, or one of only stop words, matches nothing.
+    Uses the shared index of open challenges (``ranking.index``) when it holds them all,
+    so a search does not refit the matcher. An empty query, or one of only stop words,
+    matches nothing.
     """
     query = query.strip()[:MAX_QUERY_LENGTH]
     if not query or not challenges:
         return []
     by_id = {c.id: c for c in challenges}
-    documents = [challenge_document(c) for c in challenges]
-    ranking = await run_in_threadpool(rank_challenges, query, documents)
+    current = await CACHE.current()
+    matcher = current[1] if current is not None else None
+    if matcher is not None and indexed_ids(matcher, list(by_id)):
+        ranking = await run_in_threadpool(rank_with, matcher, query, set(by_id))
+    else:
+        # A challenge opened since the shared index was last built (its rebuild is
+        # queued): rank the given challenges on their own so none is left out.
+        documents = [challenge_document(c) for c in challenges]
+        ranking = await run_in_threadpool(rank_challenges, query, documents)
     return [(by_id[item.id], item.score, item.terms) for item in ranking.items]

@@ -24,7 +24,7 @@ from urbanchallenge.accounts.models import Organisation, OrganisationKind
 from urbanchallenge.challenges.lifecycle import Status, status_of
 from urbanchallenge.challenges.models import Challenge
 from urbanchallenge.proposals.models import Proposal
-from urbanchallenge.ranking import adapter
+from urbanchallenge.ranking import adapter, index
 from urbanchallenge.ranking.jobs import ALL_STARTUPS, CHALLENGE, STARTUP, request_startup_refit
 from urbanchallenge.ranking.models import MatchJob, MatchScore, StartupFit
 
@@ -121,7 +121,9 @@ async def refit_startup(organisation_id: int, challenges: list[Challenge] | None
 
 
 async def refit_all_startups() -> None:
-    """The open challenges changed: queue a refit for every start-up (each is its own job)."""
+    """The open challenges changed: rebuild the shared search index, then queue a refit
+    for every start-up (each is its own job)."""
+    await index.rebuild(await open_challenges())
     for organisation in await Organisation.filter(kind=OrganisationKind.STARTUP).only("id"):
         await request_startup_refit(organisation.id)
 

@@ -1,0 +1,97 @@
+"""The shared search index: built by one instance at a time, loaded by every instance."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.ranking.factories import open_challenge, public_body
+from urbanchallenge.ranking import adapter, index, jobs, search, worker
+from urbanchallenge.ranking.index import SearchIndexCache
+from urbanchallenge.ranking.models import IndexState
+
+BUS = "Buses lose time at signalised junctions and busy stops."
+BINS = "Bin lorries miss collections at tower blocks."
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    index.CACHE.clear()
+
+
+async def test_opening_a_challenge_rebuilds_the_index_once_for_every_instance(db: str) -> None:
+    body, _ = await public_body()
+    buses = await open_challenge(body, "Bus punctuality", BUS)
+    await open_challenge(body, "Missed bins", BINS)
+
+    await jobs.request_all_startups_refit()
+    await worker.run_pending()
+
+    state = await IndexState.get(name=index.SEARCH)
+    assert state.version == 1 and state.data and state.model_version
+    # Another instance (its own cache) loads the stored matcher rather than refitting.
+    other = SearchIndexCache()
+    loaded = await other.current()
+    assert loaded is not None and loaded[0] == 1
+    assert loaded[1] is not None and str(buses.id) in loaded[1]
+
+
+async def test_search_uses_the_shared_index_instead_of_refitting(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, _ = await public_body()
+    buses = await open_challenge(body, "Bus punctuality", BUS)
+    bins = await open_challenge(body, "Missed bins", BINS)
+    await index.rebuild([buses, bins])
+
+    def no_refit(*args: object) -> object:
+        raise AssertionError("search refitted the matcher")
+
+    monkeypatch.setattr(search, "rank_challenges", no_refit)
+    found = await search.search_challenges("late buses at junctions", [buses, bins])
+    assert [c.id for c, _, _ in found] == [buses.id]
+
+
+async def test_a_challenge_newer_than_the_index_is_still_found(db: str) -> None:
+    body, _ = await public_body()
+    bins = await open_challenge(body, "Missed bins", BINS)
+    await index.rebuild([bins])
+    buses = await open_challenge(body, "Bus punctuality", BUS)
+
+    found = await search.search_challenges("late buses at junctions", [buses, bins])
+
+    assert [c.id for c, _, _ in found] == [buses.id]
+
+
+async def test_an_instance_picks_up_a_newer_version_built_elsewhere(db: str) -> None:
+    body, _ = await public_body()
+    bins = await open_challenge(body, "Missed bins", BINS)
+    await index.rebuild([bins])
+    mine = SearchIndexCache()
+    first = await mine.current()
+    assert first is not None and first[0] == 1
+
+    buses = await open_challenge(body, "Bus punctuality", BUS)
+    await index.rebuild([bins, buses])  # another instance's rebuild
+    second = await mine.current()
+
+    assert second is not None and second[0] == 2
+    assert second[1] is not None and str(buses.id) in second[1]
+
+
+async def test_simultaneous_rebuilds_run_one_at_a_time_and_lose_no_version(db: str) -> None:
+    body, _ = await public_body()
+    challenges = [await open_challenge(body, f"Bus study {n}", BUS) for n in range(3)]
+
+    versions = await asyncio.gather(*(index.rebuild(challenges) for _ in range(4)))
+
+    assert sorted(versions) == [1, 2, 3, 4]
+    assert (await IndexState.get(name=index.SEARCH)).version == 4
+
+
+async def test_no_open_challenges_gives_an_empty_index_and_no_results(db: str) -> None:
+    await index.rebuild([])
+    loaded = await index.CACHE.current()
+    assert loaded == (1, None)
+    assert adapter.fit_challenges([]) is None
