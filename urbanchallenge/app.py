@@ -18,13 +18,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from urbanchallenge import errors, health, home
+from urbanchallenge import errors, health, home, security
 from urbanchallenge.accounts.routes import routes as account_routes
 from urbanchallenge.api.routes import routes as api_routes
 from urbanchallenge.challenges.routes import routes as challenge_routes
 from urbanchallenge.db import close_db, init_db
 from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import (
+    BodyLimitMiddleware,
     FormGuardMiddleware,
     SecurityHeadersMiddleware,
     SessionMiddleware,
@@ -78,6 +79,12 @@ class CSRFMiddleware:
         )(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not errors.is_api(scope):
+            # asgi-csrf lets any request with "Authorization: Bearer ..." skip the form
+            # check. Pages authenticate by session cookie only, so on pages that header
+            # means nothing and must not switch the check off.
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]
+            scope = {**scope, "headers": headers}
         await self.app(scope, receive, send)
 
 
@@ -122,6 +129,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     routes = [
         Route("/", home.index, name="home"),
         Route("/_status", health.status, name="status"),
+        Route("/.well-known/security.txt", security.security_txt_view, name="security_txt"),
         *api_routes(),
         *_with_bare_prefix(
             Mount("/challenges", routes=challenge_routes, name="challenges"),
@@ -136,8 +144,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Mount("", routes=account_routes, name="accounts"),
     ]
     middleware = [
-        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
+        # Outermost, so every answer below (a refused host, a body too large) has the headers.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
+        Middleware(TrustedHostMiddleware, allowed_hosts=security.trusted_hosts(settings)),
+        Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_size, reject=errors.reject),
         Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
         Middleware(CSRFMiddleware, settings=settings),
         Middleware(SessionMiddleware, settings=settings),
@@ -152,7 +162,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Exception: errors.server_error,
         },
         lifespan=lifespan,
-        max_body_size=settings.max_body_size,
     )
     app.state.settings = settings
     app.state.templates = build_templates()

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from urbanchallenge.domain import DomainError
+from urbanchallenge.middleware import add_security_headers
 
 log = logging.getLogger("urbanchallenge")
 
@@ -97,14 +98,20 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    """The 500 answer. Starlette sends it from outside every middleware, so it gets the
+    security headers here."""
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    response: Response
     if is_api(request.scope):
-        return problem(500, "Something went wrong on our side. Try again later.")
-    try:
-        return error_page(request, 500)
-    except Exception:  # the template itself failed: fall back to plain text
-        log.exception("Could not render the error page")
-        return Response("Sorry, there is a problem with the service.", status_code=500)
+        response = problem(500, "Something went wrong on our side. Try again later.")
+    else:
+        try:
+            response = error_page(request, 500)
+        except Exception:  # the template itself failed: fall back to plain text
+            log.exception("Could not render the error page")
+            response = Response("Sorry, there is a problem with the service.", status_code=500)
+    add_security_headers(response.headers, request.scope, hsts=not request.app.state.settings.debug)
+    return response
 
 
 async def reject(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:

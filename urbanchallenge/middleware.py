@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: security headers, form guard, session authentication.
+"""Pure ASGI middleware: security headers, body limit, form guard, session authentication.
 
 Pure ASGI (not BaseHTTPMiddleware) so request bodies stream through untouched
 and context variables set by the ORM survive into the endpoint.
@@ -37,8 +37,42 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+def security_headers(nonce: str, *, path: str, https: bool, hsts: bool) -> list[tuple[str, str]]:
+    """The headers every response carries (unless the response set its own)."""
+    headers = [
+        ("Content-Security-Policy", content_security_policy(nonce)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        # Pages may show a signed-in user's or an organisation's data; assets never do.
+        (
+            "Cache-Control",
+            "public, max-age=3600" if path.startswith("/assets/") else "no-store",
+        ),
+    ]
+    if hsts and https:
+        headers.append(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+    return headers
+
+
+def add_security_headers(headers: MutableHeaders, scope: Scope, *, hsts: bool) -> None:
+    """Fill in the security headers on a response for ``scope`` (used outside middleware too:
+    Starlette sends the 500 page from its outermost layer, past every middleware)."""
+    nonce = scope.get("state", {}).get("csp_nonce") or secrets.token_urlsafe(18)
+    for name, value in security_headers(
+        nonce, path=scope["path"], https=scope.get("scheme") == "https", hsts=hsts
+    ):
+        headers.setdefault(name, value)
+
+
 class SecurityHeadersMiddleware:
-    """Adds CSP (with a per-request nonce), anti-sniffing, referrer, framing and cache headers."""
+    """Adds CSP (with a per-request nonce), anti-sniffing, referrer, framing and cache headers.
+
+    It is the outermost middleware, so answers from the others (a refused host, a body
+    over the limit, a forged form) carry the headers too.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
@@ -48,32 +82,11 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(18)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
-        is_asset = scope["path"].startswith("/assets/")
-        https = scope.get("scheme") == "https"
+        scope.setdefault("state", {})["csp_nonce"] = secrets.token_urlsafe(18)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                headers.setdefault(
-                    "Permissions-Policy",
-                    "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-                )
-                if is_asset:
-                    headers.setdefault("Cache-Control", "public, max-age=3600")
-                else:
-                    # Pages may show a signed-in user's or an organisation's data.
-                    headers.setdefault("Cache-Control", "no-store")
-                if self.hsts and https:
-                    headers.setdefault(
-                        "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
-                    )
+                add_security_headers(MutableHeaders(scope=message), scope, hsts=self.hsts)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -82,11 +95,72 @@ class SecurityHeadersMiddleware:
 RejectResponder = Callable[[Scope, Receive, Send, int, str], Awaitable[None]]
 
 
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` once a request body passes the limit."""
+
+
+class BodyLimitMiddleware:
+    """Answers 413 for a request body over ``max_body_size`` bytes, in the path's format.
+
+    A declared Content-Length over the limit is refused before any of the body is
+    read; a body without one (chunked) is counted as it arrives and refused as soon
+    as it passes the limit. Starlette's own limit answers in plain text, so this
+    one replaces it.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_size: int, reject: RejectResponder) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+        self.reject = reject
+
+    def _message(self) -> str:
+        limit = self.max_body_size
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+        return f"The most this service accepts in one go is {size}."
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_size):
+            status = 413 if declared.isdigit() else 400
+            detail = self._message() if status == 413 else "The request had a broken length."
+            await self.reject(scope, receive, send, status, detail)
+            return
+
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_size:
+                    raise BodyTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:  # pragma: no cover - nothing answers before reading its body
+                raise
+            await self.reject(scope, receive, send, 413, self._message())
+
+
 class FormGuardMiddleware:
     """Refuses malformed or oversized HTML form posts with a clear 400 before anything parses them.
 
-    Form bodies are read in full (the app's body limit has already bounded them),
-    checked to be UTF-8 with at most ``max_fields`` fields, then replayed.
+    Form bodies are read in full (the body limit has already bounded them), checked
+    to be UTF-8 with at most ``max_fields`` fields, then replayed. No page takes a
+    file, so multipart bodies are refused outright.
     """
 
     def __init__(self, app: ASGIApp, *, max_fields: int, reject: RejectResponder) -> None:
@@ -100,8 +174,15 @@ class FormGuardMiddleware:
             return
         content_type = Headers(scope=scope).get("content-type", "")
         media_type = content_type.split(";", 1)[0].strip().lower()
-        if media_type == "multipart/form-data" and "boundary=" not in content_type:
-            await self.reject(scope, receive, send, 400, "The form was sent in a broken format.")
+        if media_type == "multipart/form-data":
+            await self.reject(
+                scope,
+                receive,
+                send,
+                400,
+                "The form was sent in a format this service does not accept. "
+                "Go back, reload the page and try again.",
+            )
             return
         if media_type != "application/x-www-form-urlencoded":
             await self.app(scope, receive, send)
