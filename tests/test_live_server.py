@@ -6,6 +6,7 @@ requests handled in uvicorn's own tasks can reach the database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -46,17 +47,10 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.fixture
-def live_server(fresh_database: EmptyDatabase, tmp_path: Path) -> Iterator[str]:
-    env = server_env(fresh_database.url)
-    migrated = run_cli(env, "migrate")
-    assert migrated.returncode == 0, migrated.stderr
-    assert "Applied" in migrated.stdout
-    again = run_cli(env, "migrate")
-    assert again.returncode == 0 and "up to date" in again.stdout
-
+@contextlib.contextmanager
+def serve(env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run `urbanchallenge serve` on a free port until the block ends; yield its base URL."""
     port = free_port()
-    log = tmp_path / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
             [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -84,6 +78,22 @@ def live_server(fresh_database: EmptyDatabase, tmp_path: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def migrate(env: dict[str, str]) -> None:
+    migrated = run_cli(env, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applied" in migrated.stdout
+    again = run_cli(env, "migrate")
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+@pytest.fixture
+def live_server(fresh_database: EmptyDatabase, tmp_path: Path) -> Iterator[str]:
+    env = server_env(fresh_database.url)
+    migrate(env)
+    with serve(env, tmp_path / "server.log") as base:
+        yield base
 
 
 async def test_a_visitor_registers_and_signs_in_against_the_real_server(
