@@ -324,7 +324,7 @@ async def build_world(settings: Settings) -> World:
     challenges = {
         "a_draft": await _challenge(bodies["a"], a, "Draft: cleaner bin stores", Status.DRAFT),
         "a_open": await _challenge(
-            bodies["a"], a, f"Missed bins in tower blocks {XSS}", Status.OPEN
+            bodies["a"], a, f"Missed bins in Tipton tower blocks {XSS}", Status.OPEN
         ),
         "a_open2": await _challenge(bodies["a"], a, "Bin store access at night", Status.OPEN),
         "a_closed": await _challenge(bodies["a"], a, "Bulky waste booking", Status.OPEN),
