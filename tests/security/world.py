@@ -46,6 +46,7 @@ RAW_MARKUP = ("<script>alert(", "<img src=x onerror")
 BLIND_STARTUP = "Hidden Fourth Ltd"
 BLIND_WEBSITE = "https://hiddenfourth.example"
 BLIND_IDENTITY = ("Hidden Fourth", "hiddenfourth.example")
+CRITERIA = (("Understanding", 60), (f"Value for money {XSS}", 40))
 
 ACTORS = (
     "anonymous",
@@ -178,12 +179,12 @@ async def _challenge(
         organisation=body,
         created_by=officer,
         title=title,
-        summary="Residents in tower blocks report missed bin collections every week.",
+        summary=f"Residents in tower blocks report missed bin collections every week. {XSS}",
         problem="Collections from high-rise blocks are missed because bin stores are blocked "
-        "by parked cars and overflowing recycling.",
-        outcomes="Fewer missed collections, fewer complaints, crews told before they set off.",
+        f"by parked cars and overflowing recycling.\n\n{XSS}",
+        outcomes=f"Fewer missed collections, fewer complaints, crews told in time. {XSS}",
         service_area=ServiceArea.WASTE,
-        location="Sandwell",
+        location=f"Sandwell {XSS_ATTRIBUTE}",
         budget_gbp=60_000,
         opens_at=moment + timedelta(days=5)
         if stage is Status.DRAFT
@@ -191,13 +192,13 @@ async def _challenge(
         closes_at=moment + timedelta(days=30),
         blind_panel=blind,
     )
-    for position, (name, weight) in enumerate((("Understanding", 60), ("Value for money", 40))):
+    for position, (name, weight) in enumerate(CRITERIA):
         await Criterion.create(
             challenge=challenge, name=name, weight=weight, position=position, description=""
         )
     await EligibilityQuestion.create(
         challenge=challenge,
-        question="Are you registered in the UK?",
+        question=f"Are you registered in the UK? {XSS}",
         knockout_answer=False,
         position=0,
     )
@@ -291,11 +292,11 @@ async def build_world(settings: Settings) -> World:
     """Create every row of the world; sessions and API tokens for each actor."""
     bodies = {
         "a": await _organisation("Alpha Borough Council", OrganisationKind.PUBLIC_BODY),
-        "b": await _organisation("Beta Transport Authority", OrganisationKind.PUBLIC_BODY),
+        "b": await _organisation(f"Beta {XSS} Transport", OrganisationKind.PUBLIC_BODY),
     }
     startups = {
-        "s1": await _organisation("Canary One Ltd", OrganisationKind.STARTUP),
-        "s2": await _organisation("Second Sensors Ltd", OrganisationKind.STARTUP),
+        "s1": await _organisation(f"Canary One {XSS_ATTRIBUTE} Ltd", OrganisationKind.STARTUP),
+        "s2": await _organisation(f"Second {XSS} Sensors Ltd", OrganisationKind.STARTUP),
         "s3": await _organisation("Third Way Ltd", OrganisationKind.STARTUP),
         "s4": await _organisation(BLIND_STARTUP, OrganisationKind.STARTUP, BLIND_WEBSITE),
     }
@@ -304,7 +305,7 @@ async def build_world(settings: Settings) -> World:
             Role.COUNCIL_OFFICER, "officer@alpha.example", f"Ada {XSS} Officer", bodies["a"]
         ),
         "officer_b": await _user(
-            Role.COUNCIL_OFFICER, "officer@beta.example", "Ben Officer", bodies["b"]
+            Role.COUNCIL_OFFICER, "officer@beta.example", f"Ben {XSS_ATTRIBUTE}", bodies["b"]
         ),
         "s1": await _user(Role.STARTUP_MEMBER, "one@canary.example", "Cara One", startups["s1"]),
         "s2": await _user(Role.STARTUP_MEMBER, "two@second.example", "Sam Two", startups["s2"]),
