@@ -27,6 +27,7 @@ from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import (
     BodyLimitMiddleware,
     FormGuardMiddleware,
+    PathIdGuardMiddleware,
     SecurityHeadersMiddleware,
     SessionMiddleware,
 )
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         # Outermost, so every answer below (a refused host, a body too large) has the headers.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
         Middleware(TrustedHostMiddleware, allowed_hosts=security.trusted_hosts(settings)),
+        Middleware(PathIdGuardMiddleware, reject=errors.reject),
         Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_size, reject=errors.reject),
         Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
         Middleware(CSRFMiddleware, settings=settings),

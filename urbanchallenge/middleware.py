@@ -155,6 +155,32 @@ class BodyLimitMiddleware:
             await self.reject(scope, receive, send, 413, self._message())
 
 
+# Every table's id is a 32-bit integer on PostgreSQL (and far smaller in practice on SQLite).
+MAX_ID = 2_147_483_647
+
+
+class PathIdGuardMiddleware:
+    """Answers 404 for a path that names an id no table can hold.
+
+    Routes take ids as ``{id:int}``, which matches any run of digits; a number past
+    the database's integer range made the query itself fail (a 500) instead of
+    finding nothing.
+    """
+
+    def __init__(self, app: ASGIApp, *, reject: RejectResponder) -> None:
+        self.app = app
+        self.reject = reject
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(
+            part.isascii() and part.isdigit() and (len(part) > 10 or int(part) > MAX_ID)
+            for part in scope["path"].split("/")
+        ):
+            await self.reject(scope, receive, send, 404, "Not found.")
+            return
+        await self.app(scope, receive, send)
+
+
 class FormGuardMiddleware:
     """Refuses malformed or oversized HTML form posts with a clear 400 before anything parses them.
 

@@ -18,6 +18,7 @@ ERRORS = {
     422: "Invalid fields, each listed in errors",
     429: "Too many attempts",
 }
+BAD_CREDENTIALS = "The email address or password is not correct"
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -39,10 +40,13 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.method in {"POST", "PUT", "PATCH", "DELETE"} and op.roles is not None:
         error_statuses.add(409)
     if op.path == "/tokens":
-        error_statuses.add(429)
+        # A wrong email or password is 401, and too many of them 429.
+        error_statuses |= {401, 429}
     for status in sorted(error_statuses):
         responses[str(status)] = {
-            "description": ERRORS[status],
+            "description": BAD_CREDENTIALS
+            if op.path == "/tokens" and status == 401
+            else ERRORS[status],
             "content": {"application/problem+json": {"schema": PROBLEM}},
         }
     parameters: list[dict[str, Any]] = [
