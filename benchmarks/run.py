@@ -6,8 +6,9 @@ Run from the project root::
     python -m benchmarks.run --quick         # speed at 2k and 10k only
     python -m benchmarks.run --data DIR --out FILE
 
-Every peer is measured in the same process and the same run, BLAS pinned to one thread; the
-tables give our figure, the peer's and the ratio.
+Every peer is measured in the same process and the same run, BLAS pinned to one thread, on the
+same texts; the tables give our figure, the peer's and the ratio. Query timings interleave the
+systems query by query, so a change in machine load during the run hits them alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+import tracemalloc  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -33,14 +35,49 @@ import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
-from benchmarks.synthetic import make_texts, word_distribution  # noqa: E402
+from benchmarks.synthetic import (  # noqa: E402
+    TextModel,
+    corpus_stats,
+    make_texts,
+    read_documents,
+    real_passages,
+    word_distribution,
+)
 from matching import Document, TfidfMatcher  # noqa: E402
 from matching._grow import GrowableArray  # noqa: E402
 from matching.evaluate import METRIC_KEYS, evaluate, load_collection, score_rankings  # noqa: E402
+from matching.text import Analyzer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ("cranfield", "reviewer_paper_goldstandard", "scifact", "sbir_topics")
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+CORPORA = {
+    "markov": "word-bigram chain with a per-document cache, trained on the collections",
+    "iid": "words drawn independently from the collections' word frequencies (stress case)",
+}
+
+# Which of the matcher's attributes make up each part of the index, for the memory breakdown.
+MEMORY_PARTS = {
+    "document rows (term counts and word types)": (
+        "_main",
+        "_d_indptr",
+        "_d_terms",
+        "_d_tf",
+        "_d_tindptr",
+        "_d_types",
+    ),
+    "inverted postings": ("_index", "_delta"),
+    "per-term arrays": ("_df_live", "_idf_doc", "_bi_keys", "_xa", "_xb", "_bi_extra"),
+    "vocabulary (word types, stems)": (
+        "_types",
+        "_type_id",
+        "_type_term",
+        "_stems",
+        "_term_id",
+        "_analyzer",
+    ),
+    "per-document arrays and ids": ("_ids", "_slot", "_live", "_dl", "_norm"),
+}
 
 
 def _bm25s() -> Any:
@@ -117,16 +154,32 @@ def quality(data: Path) -> list[dict[str, Any]]:
     return rows
 
 
+# ---------------------------------------------------------------- corpora
+
+
+class Corpora:
+    """The texts of every speed run, generated once per process from the collections."""
+
+    def __init__(self, data: Path) -> None:
+        self.documents = read_documents(data)
+        self.model = TextModel(self.documents)
+        self.words, self.p = word_distribution(data)
+
+    def texts(self, corpus: str, n: int, seed: int) -> list[str]:
+        if corpus == "markov":
+            return self.model.generate(n, seed=seed)
+        return make_texts(self.words, self.p, n, seed=seed)
+
+    def stats(self, n: int = 5_000) -> dict[str, dict[str, float]]:
+        term = Analyzer().terms
+        return {
+            "real": corpus_stats(real_passages(self.documents)[:n], term),
+            "markov": corpus_stats(self.texts("markov", n, seed=7), term),
+            "iid": corpus_stats(self.texts("iid", n, seed=7), term),
+        }
+
+
 # ---------------------------------------------------------------- speed
-
-
-def _median_ms(fn: Callable[[Any], object], items: list[Any]) -> float:
-    times = []
-    for item in items:
-        t = time.perf_counter()
-        fn(item)
-        times.append(time.perf_counter() - t)
-    return 1000 * statistics.median(times)
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, Any]:
@@ -137,7 +190,8 @@ def _timed(fn: Callable[[], object]) -> tuple[float, Any]:
 
 
 def index_bytes(obj: Any, seen: set[int] | None = None) -> int:
-    """Bytes held by the matcher's state: numpy buffers plus Python containers and strings."""
+    """Bytes held by ``obj``: numpy buffers (a view counts its whole base buffer, once),
+    Python containers, strings and numbers, and the attributes and slots of other objects."""
     seen = set() if seen is None else seen
     if id(obj) in seen:
         return 0
@@ -170,64 +224,150 @@ def index_bytes(obj: Any, seen: set[int] | None = None) -> int:
     return size
 
 
+def memory_parts(m: TfidfMatcher) -> dict[str, int]:
+    """``index_bytes`` of the matcher split by part; every attribute is counted exactly once."""
+    seen: set[int] = set()
+    state = vars(m)
+    out = {}
+    for part, names in MEMORY_PARTS.items():
+        out[part] = sum(index_bytes(state[name], seen) for name in names if name in state)
+    out["everything else"] = index_bytes(m, seen)
+    return out
+
+
 def csr_bytes(x: sp.csr_matrix) -> int:
     return int(x.data.nbytes + x.indices.nbytes + x.indptr.nbytes)
 
 
+def traced_fit_bytes(docs: list[Document]) -> int:
+    """Heap still held after a fit, by everything the fit allocated (tracemalloc's count)."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    m = TfidfMatcher().fit(docs)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del m
+    return held
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def speed(
-    data: Path, n_docs: int, n_queries: int, words: list[str], p: np.ndarray
+    corpora: Corpora, corpus: str, n_docs: int, n_queries: int, repeats: int
 ) -> dict[str, Any]:
     bm25s = _bm25s()
-    texts = make_texts(words, p, n_docs, seed=n_docs)
-    queries = make_texts(words, p, n_queries, seed=n_docs + 1)
-    extra = make_texts(words, p, 50, seed=n_docs + 2)
+    texts = corpora.texts(corpus, n_docs, seed=n_docs)
+    queries = corpora.texts(corpus, n_queries, seed=n_docs + 1)
+    extra = corpora.texts(corpus, 50, seed=n_docs + 2)
     docs = [Document(f"d{i}", "", t) for i, t in enumerate(texts)]
-    r: dict[str, Any] = {"n_docs": n_docs, "n_queries": n_queries}
+    r: dict[str, Any] = {"corpus": corpus, "n_docs": n_docs, "n_queries": n_queries}
 
-    r["fit_ours_s"], m = _timed(lambda: TfidfMatcher().fit(docs))
-    vec = TfidfVectorizer()
-    r["fit_sklearn_s"], x = _timed(lambda: vec.fit_transform(texts))
-    r["mem_ours_bytes"] = index_bytes(m)
-    r["mem_sklearn_matrix_bytes"] = csr_bytes(x)
-    nnz = int(m._main.terms.size)
-    # the same matrix our index is built from, stored as scikit-learn stores it
-    r["mem_own_matrix_bytes"] = nnz * (8 + 4) + (n_docs + 1) * 4
-    r["nnz_ours"], r["nnz_sklearn"] = nnz, int(x.nnz)
-    print(f"  fit: ours {r['fit_ours_s']:.1f}s sklearn {r['fit_sklearn_s']:.1f}s", flush=True)
-
-    retriever = bm25s.BM25()
-    r["fit_bm25s_s"], _ = _timed(
-        lambda: retriever.index(
-            bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False
+    # fit: the systems take turns, median over the repeats
+    fits: dict[str, list[float]] = {"ours": [], "sklearn": [], "bm25s": []}
+    m: Any = None
+    vec: Any = None
+    x: Any = None
+    retriever: Any = None
+    for _ in range(repeats):
+        m = vec = x = retriever = None
+        t, m = _timed(lambda: TfidfMatcher().fit(docs))
+        fits["ours"].append(t)
+        vec = TfidfVectorizer()
+        t, x = _timed(lambda vec=vec: vec.fit_transform(texts))
+        fits["sklearn"].append(t)
+        retriever = bm25s.BM25()
+        t, _ = _timed(
+            lambda retriever=retriever: retriever.index(
+                bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False
+            )
         )
+        fits["bm25s"].append(t)
+    for name, values in fits.items():
+        r[f"fit_{name}_s"] = _median(values)
+    print(
+        f"  fit (median of {repeats}): ours {r['fit_ours_s']:.1f}s sklearn "
+        f"{r['fit_sklearn_s']:.1f}s bm25s {r['fit_bm25s_s']:.1f}s",
+        flush=True,
     )
 
-    for q in queries[:3]:  # warm caches on every side
-        m.rank(q, k=10)
-    r["rank_ours_ms"] = _median_ms(lambda q: m.rank(q, k=10), queries)
-    r["rank_ours_noexplain_ms"] = _median_ms(lambda q: m.rank(q, k=10, explain=False), queries)
+    r["mem_ours_bytes"] = index_bytes(m)
+    r["mem_parts"] = memory_parts(m)
+    r["mem_sklearn_matrix_bytes"] = csr_bytes(x)
+    r["nnz_ours"], r["nnz_sklearn"] = int(m._main.terms.size), int(x.nnz)
+    r["terms_ours"], r["terms_sklearn"] = len(m._df_live), len(vec.vocabulary_)
+    r["mem_traced_bytes"] = traced_fit_bytes(docs)
 
-    def bm_rank(q: str) -> object:
+    # one query at a time; every system sees each query in turn, in a rotating order
+    xt = x.tocsr()
+
+    def ours(q: str) -> object:
+        return m.rank(q, k=10)
+
+    def ours_bare(q: str) -> object:
+        return m.rank(q, k=10, explain=False)
+
+    def bm(q: str) -> object:
         toks = bm25s.tokenize([q], stopwords="en", show_progress=False, return_ids=False)
         return retriever.retrieve(toks, k=10, show_progress=False, n_threads=0)
-
-    r["rank_bm25s_ms"] = _median_ms(bm_rank, queries)
-
-    xt = x.tocsr()
 
     def scan(q: str) -> object:
         s = (xt @ vec.transform([q]).T).toarray().ravel()
         return _top(s, 10)
 
-    r["rank_scan_ms"] = _median_ms(scan, queries)
+    systems: dict[str, Callable[[str], object]] = {
+        "ours": ours,
+        "ours_bare": ours_bare,
+        "bm25s": bm,
+        "scan": scan,
+    }
+    for q in queries[:3]:  # warm caches on every side
+        for fn in systems.values():
+            fn(q)
+    times: dict[str, list[float]] = {name: [] for name in systems}
+    order = list(systems)
+    for i, q in enumerate(queries):
+        for name in order[i % len(order) :] + order[: i % len(order)]:
+            t = time.perf_counter()
+            systems[name](q)
+            times[name].append(time.perf_counter() - t)
+    for name, values in times.items():
+        r[f"rank_{name}_ms"] = 1000 * _median(values)
+
+    # where our time goes (the same steps rank() takes, timed one by one)
+    steps: dict[str, list[float]] = {"parse": [], "top": [], "explain": []}
+    for q in queries:
+        t0 = time.perf_counter()
+        parsed = m._query(q)
+        t1 = time.perf_counter()
+        hits = m._top(parsed, 10)
+        t2 = time.perf_counter()
+        m._explain(parsed, np.array([s for s, _ in hits], np.int64))
+        t3 = time.perf_counter()
+        for name, a, b in zip(steps, (t0, t1, t2), (t1, t2, t3), strict=True):
+            steps[name].append(b - a)
+    r["rank_steps_ms"] = {name: 1000 * _median(v) for name, v in steps.items()}
+
     r["rank_many_ours_ms_per_query"] = (
         1000 * _timed(lambda: m.rank_many(queries, k=10))[0] / len(queries)
     )
     adds = [Document(f"x{i}", "", t) for i, t in enumerate(extra)]
-    r["add_ours_ms"] = _median_ms(lambda d: m.add([d]), adds)
+    add_times = []
+    for d in adds:
+        t = time.perf_counter()
+        m.add([d])
+        add_times.append(time.perf_counter() - t)
+    r["add_ours_ms"] = 1000 * _median(add_times)
+    r["add_ours_max_ms"] = 1000 * max(add_times)
+    r["mem_after_adds_bytes"] = index_bytes(m)
     print(
-        f"  rank ms: ours {r['rank_ours_ms']:.2f} bm25s {r['rank_bm25s_ms']:.2f} "
-        f"scan {r['rank_scan_ms']:.2f}; add {r['add_ours_ms']:.2f} ms",
+        f"  rank ms: ours {r['rank_ours_ms']:.2f} (bare {r['rank_ours_bare_ms']:.2f}) bm25s "
+        f"{r['rank_bm25s_ms']:.2f} scan {r['rank_scan_ms']:.2f}; add {r['add_ours_ms']:.2f} ms; "
+        f"memory {r['mem_ours_bytes'] / 1e6:.0f} MB "
+        f"vs {r['mem_sklearn_matrix_bytes'] / 1e6:.0f} MB",
         flush=True,
     )
     return r
@@ -257,109 +397,154 @@ def machine() -> dict[str, str]:
     }
 
 
-def render(info: dict[str, str], qual: list[dict[str, Any]], speeds: list[dict[str, Any]]) -> str:
+def _render_quality(qual: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Quality (nDCG@10; ratio = ours / peer)",
+        "",
+        "| collection | queries | ours | bm25s | ours/bm25s | TfidfVectorizer() | ours/tfidf "
+        "| tuned tfidf | ours/tuned |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in qual:
+        o, b, t, u = (r[k]["ndcg@10"] for k in ("ours", "bm25s", "tfidf", "tfidf_tuned"))
+        lines.append(
+            f"| {r['name']} | {r['ours']['queries']} | {o:.4f} | {b:.4f} | {o / b:.3f} "
+            f"| {t:.4f} | {o / t:.3f} | {u:.4f} | {o / u:.3f} |"
+        )
+    lines += [
+        "",
+        "All four metrics, ours (bm25s):",
+        "",
+        "| collection | " + " | ".join(METRIC_KEYS) + " |",
+        "|---|" + "---|" * len(METRIC_KEYS),
+    ]
+    for r in qual:
+        cells = [f"{r['ours'][k]:.4f} ({r['bm25s'][k]:.4f})" for k in METRIC_KEYS]
+        lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _render_stats(stats: dict[str, dict[str, float]]) -> list[str]:
+    lines = [
+        "### Synthetic text against real text (5,000 passages of 150-250 words each)",
+        "",
+        "| text | distinct terms per document | distinct phrases per document "
+        "| distinct phrases in all | share of postings in terms in > 10 % of documents |",
+        "|---|---|---|---|---|",
+    ]
+    names = {
+        "real": "real: stretches of the collections' documents",
+        "markov": "synthetic (default): bigram chain with cache",
+        "iid": "synthetic (stress): independent words",
+    }
+    for key, label in names.items():
+        s = stats[key]
+        lines.append(
+            f"| {label} | {s['terms_per_doc']:.1f} | {s['phrases_per_doc']:.1f} "
+            f"| {s['distinct_phrases']:,.0f} | {s['frequent_share']:.3f} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _render_speed(speeds: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for corpus, title in CORPORA.items():
+        runs = [s for s in speeds if s["corpus"] == corpus]
+        if not runs:
+            continue
+        lines += [
+            f"### Speed and size: {title} (150-250-word documents and queries)",
+            "",
+            "| documents | measure | ours | peer | ratio | goal |",
+            "|---|---|---|---|---|---|",
+        ]
+        for s in runs:
+            n = f"{s['n_docs']:,}"
+            rows = [
+                ("rank k=10, ms (median)", "ours", "bm25s", "bm25s", "<= 0.5"),
+                ("rank k=10, ms (median)", "ours", "scan", "full-scan X @ q.T", "<= 0.15"),
+                ("rank k=10 no explanations, ms", "ours_bare", "bm25s", "bm25s", ""),
+            ]
+            for label, ours, peer, peer_name, goal in rows:
+                a, b = s[f"rank_{ours}_ms"], s[f"rank_{peer}_ms"]
+                lines.append(
+                    f"| {n} | {label} vs {peer_name} | {a:.2f} | {b:.2f} | {a / b:.3f} | {goal} |"
+                )
+            fit = (
+                ("fit, s", "sklearn", "TfidfVectorizer().fit_transform", "<= 2"),
+                ("fit, s", "bm25s", "bm25s tokenize+index", ""),
+            )
+            for label, peer, peer_name, goal in fit:
+                a, b = s["fit_ours_s"], s[f"fit_{peer}_s"]
+                lines.append(
+                    f"| {n} | {label} vs {peer_name} | {a:.2f} | {b:.2f} | {a / b:.3f} | {goal} |"
+                )
+            a, b = s["mem_ours_bytes"] / 1e6, s["mem_sklearn_matrix_bytes"] / 1e6
+            traced = s["mem_traced_bytes"] / 1e6
+            after = s["mem_after_adds_bytes"] / 1e6
+            lines += [
+                f"| {n} | index memory, MB vs TfidfVectorizer matrix bytes | {a:.1f} | {b:.1f} "
+                f"| {a / b:.3f} | <= 3 |",
+                f"| {n} | heap held after fit (tracemalloc), MB vs the same | {traced:.1f} "
+                f"| {b:.1f} | {traced / b:.3f} | |",
+                f"| {n} | index memory after the 50 adds, MB vs the same | {after:.1f} | {b:.1f} "
+                f"| {after / b:.3f} | |",
+                f"| {n} | add() one document, ms (median of 50; slowest) | "
+                f"{s['add_ours_ms']:.2f} ({s['add_ours_max_ms']:.2f}) | | | < 5 ms |",
+                f"| {n} | rank_many, ms per query ({s['n_queries']} queries) | "
+                f"{s['rank_many_ours_ms_per_query']:.2f} | | | |",
+            ]
+        lines += ["", "Where the time and the memory go (ours):", ""]
+        lines += [
+            "| documents | parse query, ms | product, exact rescoring and top-k, ms "
+            "| explanations, ms | stored entries (ours / sklearn) | terms (ours / sklearn) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for s in runs:
+            st = s["rank_steps_ms"]
+            lines.append(
+                f"| {s['n_docs']:,} | {st['parse']:.2f} | {st['top']:.2f} "
+                f"| {st['explain']:.2f} | {s['nnz_ours']:,} / {s['nnz_sklearn']:,} "
+                f"| {s['terms_ours']:,} / {s['terms_sklearn']:,} |"
+            )
+        parts = list(runs[0]["mem_parts"])
+        lines += [
+            "",
+            "| documents | " + " | ".join(f"{p}, MB" for p in parts) + " |",
+            "|---|" + "---|" * len(parts),
+        ]
+        for s in runs:
+            cells = [f"{s['mem_parts'][p] / 1e6:.1f}" for p in parts]
+            lines.append(f"| {s['n_docs']:,} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def render(
+    info: dict[str, str],
+    qual: list[dict[str, Any]],
+    stats: dict[str, dict[str, float]] | None,
+    speeds: list[dict[str, Any]],
+) -> str:
     lines = [
         f"Measured {info['date']} on {info['cpu']}; {info['versions']}.",
         f"Command: `{info['command']}`",
         "",
     ]
     if qual:
-        lines += [
-            "### Quality (nDCG@10; ratio = ours / peer)",
-            "",
-            "| collection | queries | ours | bm25s | ours/bm25s | TfidfVectorizer() | ours/tfidf "
-            "| tuned tfidf | ours/tuned |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for r in qual:
-            o, b, t, u = (r[k]["ndcg@10"] for k in ("ours", "bm25s", "tfidf", "tfidf_tuned"))
-            lines.append(
-                f"| {r['name']} | {r['ours']['queries']} | {o:.4f} | {b:.4f} | {o / b:.3f} "
-                f"| {t:.4f} | {o / t:.3f} | {u:.4f} | {o / u:.3f} |"
-            )
-        lines += [
-            "",
-            "All four metrics, ours (bm25s):",
-            "",
-            "| collection | " + " | ".join(METRIC_KEYS) + " |",
-            "|---|" + "---|" * len(METRIC_KEYS),
-        ]
-        for r in qual:
-            cells = [f"{r['ours'][k]:.4f} ({r['bm25s'][k]:.4f})" for k in METRIC_KEYS]
-            lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += _render_quality(qual)
+    if stats:
+        lines += _render_stats(stats)
     if speeds:
-        lines += [
-            "### Speed and size (synthetic 150-250-word documents and queries)",
-            "",
-            "| documents | measure | ours | peer | ratio | goal |",
-            "|---|---|---|---|---|---|",
-        ]
-        for s in speeds:
-            n = f"{s['n_docs']:,}"
-            rows = [
-                (
-                    "rank k=10, ms (median)",
-                    s["rank_ours_ms"],
-                    s["rank_bm25s_ms"],
-                    "bm25s",
-                    "<= 0.5",
-                ),
-                (
-                    "rank k=10, ms (median)",
-                    s["rank_ours_ms"],
-                    s["rank_scan_ms"],
-                    "full-scan X @ q.T",
-                    "<= 0.15",
-                ),
-                (
-                    "rank k=10 no explanations, ms",
-                    s["rank_ours_noexplain_ms"],
-                    s["rank_bm25s_ms"],
-                    "bm25s",
-                    "",
-                ),
-                (
-                    "fit, s",
-                    s["fit_ours_s"],
-                    s["fit_sklearn_s"],
-                    "TfidfVectorizer().fit_transform",
-                    "<= 2",
-                ),
-                ("fit, s", s["fit_ours_s"], s["fit_bm25s_s"], "bm25s tokenize+index", ""),
-                (
-                    "index memory, MB",
-                    s["mem_ours_bytes"] / 1e6,
-                    s["mem_sklearn_matrix_bytes"] / 1e6,
-                    "TfidfVectorizer matrix bytes",
-                    "<= 3",
-                ),
-                (
-                    "index memory, MB",
-                    s["mem_ours_bytes"] / 1e6,
-                    s["mem_own_matrix_bytes"] / 1e6,
-                    "same-nnz CSR (float64, int32) bytes",
-                    "",
-                ),
-            ]
-            for label, ours, peer, peer_name, goal in rows:
-                lines.append(
-                    f"| {n} | {label} vs {peer_name} | {ours:.2f} | {peer:.2f} "
-                    f"| {ours / peer:.3f} | {goal} |"
-                )
-            lines.append(
-                f"| {n} | add() one document, ms (median of 50) | "
-                f"{s['add_ours_ms']:.2f} | | | < 5 ms |"
-            )
-            lines.append(
-                f"| {n} | rank_many, ms per query ({s['n_queries']} queries) | "
-                f"{s['rank_many_ours_ms_per_query']:.2f} | | | |"
-            )
-        lines.append("")
+        lines += _render_speed(speeds)
         lines.append(
             "Rank times include query tokenisation on every side: `TfidfMatcher.rank(text, k=10)` "
             "(with explanations unless stated), `bm25s.tokenize` + `BM25.retrieve(k=10, "
-            "n_threads=0)`, and `TfidfVectorizer.transform` + `X @ q.T` + argpartition top-10."
+            "n_threads=0)`, and `TfidfVectorizer.transform` + `X @ q.T` + argpartition top-10; "
+            "each query is run by every system in turn. Fit times are medians over the repeats, "
+            "the systems taking turns."
         )
     return "\n".join(lines) + "\n"
 
@@ -391,18 +576,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="speed at 2k and 10k documents")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--queries", type=int, default=30, help="queries per speed run")
+    parser.add_argument("--queries", type=int, default=50, help="queries per speed run")
+    parser.add_argument("--repeats", type=int, default=3, help="fits per system and size")
+    parser.add_argument(
+        "--no-stress", action="store_true", help="skip the independent-words corpus at 100k"
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="corpus sizes instead of the default ones"
+    )
     args = parser.parse_args(argv)
     info = machine()
     print(info["cpu"], "|", info["versions"], flush=True)
     qual = [] if args.skip_quality else quality(args.data)
     speeds = []
+    stats = None
     if not args.skip_speed:
-        words, p = word_distribution(args.data)
-        for n in (2_000, 10_000) if args.quick else (10_000, 100_000):
-            print(f"speed at {n:,} documents", flush=True)
-            speeds.append(speed(args.data, n, args.queries, words, p))
-    body = render(info, qual, speeds)
+        corpora = Corpora(args.data)
+        stats = corpora.stats()
+        plan = [("markov", 2_000), ("markov", 10_000)]
+        if args.sizes:
+            plan = [("markov", n) for n in args.sizes]
+        elif not args.quick:
+            plan = [("markov", 10_000), ("markov", 100_000)]
+            if not args.no_stress:
+                plan.append(("iid", 100_000))
+        for corpus, n in plan:
+            print(f"speed on {corpus} text at {n:,} documents", flush=True)
+            speeds.append(speed(corpora, corpus, n, args.queries, args.repeats))
+    body = render(info, qual, stats, speeds)
     print(body)
     write_report(args.out, body)
     print(f"written to {args.out}")

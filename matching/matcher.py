@@ -22,6 +22,15 @@ double precision, from their own rows of term counts, always adding the shared t
 double-precision scan; a document's score never depends on which other documents are indexed;
 and each hit's term contributions, computed from the same row, add up to its score.
 
+A long query also holds many common words, each with long postings and a small weight. For
+every term held by more than 0.1 % of the documents the index keeps its largest weight, so a
+query term's largest possible contribution is known. The weakest terms, up to a small total of
+such bounds (and never more than 15 % of the k-th best score the product finds), are left out of
+the product (as in MaxScore), and the rescoring window is widened by that total: a document
+that could still reach the top k on those terms is rescored exactly like the others. When the
+window would hold too many documents, the skipped terms are scored after all. Skipping changes
+the work done, never the result.
+
 Corpus statistics and updates
 -----------------------------
 The corpus statistics (IDF, average length, mean norm) are computed by :meth:`TfidfMatcher.fit`
@@ -40,9 +49,10 @@ Per document: its row of term counts (term numbers, int32, and field-weighted co
 and the distinct word types it contains (int32, for explanations in the document's own
 wording); its length, norm and liveness. Per term: the inverted postings (document numbers,
 int32, and weights, float32) of the documents indexed at the last refresh, its live document
-frequency (int32) and document-side IDF (float64). The vocabulary is a list of stems and a sorted
-array of phrase keys (two stem numbers packed in an int64), plus the word types seen. Documents
-added since the last refresh sit in small growable arrays beside the main ones.
+frequency (int32) and document-side IDF (float64); for frequent terms, their largest weight.
+The vocabulary is a list of stems and a sorted array of phrase keys (two stem numbers packed in
+an int64), plus the word types seen. Documents added since the last refresh sit in small
+growable arrays beside the main ones.
 """
 
 from __future__ import annotations
@@ -75,6 +85,18 @@ _LOW = np.int64(0xFFFFFFFF)
 _CHUNK = 2048
 # one unit in the last place of a float32 in [0.5, 1): the rounding unit of the approximate scores
 _F32_ULP = 2.0**-23
+# Query terms whose largest possible contributions add up to at most _SKIP_BUDGET are left out
+# of the first product, and of the rest no more than _SKIP_SHARE of the k-th best score then
+# found. Only speed depends on these: the documents near the top are rescored exactly.
+_SKIP_BUDGET = 0.005
+_SKIP_SHARE = 0.15
+# bounds are kept for terms in at least this many documents (and 0.1 % of them)
+_BOUND_MIN_DF = 64
+# beyond this many documents to rescore, scoring every term in the product is cheaper
+_MAX_CANDIDATES = 500
+# up to this many documents, rank_many scores a batch of queries in one sparse product; beyond
+# it, one query at a time (skipping terms as above) is faster
+_BATCH_DOCS = 20_000
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -100,9 +122,11 @@ class _Query:
     w32: Float32Array  # the same in single precision, for the approximate product
     words: list[str]  # the query's words in order
     word_terms: IntArray  # term of each word; -1 for stop words and words not in the corpus
+    distinct: list[str]  # the distinct words, in order of first appearance
+    distinct_terms: IntArray  # the term of each of those
     pair_pos: IntArray  # positions i where words i and i + 1 form an indexed phrase
     pair_terms: IntArray  # that phrase's term id
-    forms: dict[int, list[str]] | None = None  # term id -> the query's own forms (lazily)
+    forms: dict[int, tuple[str, ...]] | None = None  # term id -> the query's own forms (lazily)
 
 
 def _empty_rows() -> _Rows:
@@ -304,15 +328,17 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"k must be at least 1, got {k}")
         self._maybe_refresh()
         parsed = [self._query(q) for q in queries]
-        if len(parsed) == 1:
-            return [self._matches(parsed[0], self._approx(parsed[0]), k, explain)]
+        if len(parsed) == 1 or len(self._ids) > _BATCH_DOCS:
+            return [self._matches(q, self._top(q, k), explain) for q in parsed]
         out: list[list[Match]] = []
         # bound the dense score block to about 16 M floats
         step = max(1, 16_000_000 // max(len(self._ids), 1))
         for start in range(0, len(parsed), step):
             chunk = parsed[start : start + step]
-            for q, s in zip(chunk, self._approx_many(chunk), strict=True):
-                out.append(self._matches(q, s, k, explain))
+            for q, approx in zip(chunk, self._approx_many(chunk), strict=True):
+                hits = self._select(q, approx, k, self._kth(approx, k), 0.0)
+                assert hits is not None  # nothing was skipped
+                out.append(self._matches(q, hits, explain))
         return out
 
     def add(self, documents: Iterable[Document]) -> Self:
@@ -569,6 +595,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             (a["c_w"].astype(np.float32), a["c_docs"], a["c_indptr"]),
             shape=(a["c_indptr"].size - 1, m._n_main),
         )
+        m._keep_bounds()
         m._added_since = int(header["added_since"])
         m._removed_since = int(header["removed_since"])
         m._avgdl = float(header["avgdl"])
@@ -642,6 +669,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._d_tindptr = GrowableArray(np.int64, [0])
         self._d_types = GrowableArray(np.int32)
         self._index = sp.csr_matrix((0, 0), dtype=np.float32)
+        self._ub_terms = np.zeros(0, np.int64)  # frequent terms, and their largest weights
+        self._ub_max = np.zeros(0, np.float32)
         # frozen statistics
         self._idf_new_doc = 1.0
         self._avgdl = 1.0
@@ -700,6 +729,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._index = sp.csr_matrix(
             (inverted.data, inverted.indices, inverted.indptr), shape=(n_terms, n)
         )
+        self._keep_bounds()
         self._df_live = GrowableArray(np.int32, df)
         self._main = rows
         self._delta = None
@@ -1030,52 +1060,41 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
         Each row's entries stay together and in term order.
         """
-        parts = []
-        nm = self._n_main
-        main = slots < nm
-        segments = (
-            (main, self._main.indptr, self._main.terms, self._main.tf, 0),
-            (~main, self._d_indptr.view(), self._d_terms.view(), self._d_tf.view(), nm),
+        main = self._main
+        owner, (terms, tf) = self._take(
+            slots,
+            (main.indptr, main.terms, main.tf),
+            (self._d_indptr.view(), self._d_terms.view(), self._d_tf.view()),
         )
-        for mask, indptr, terms, tf, base in segments:
-            sel = np.flatnonzero(mask)
-            if sel.size == 0:
-                continue
-            local = slots[sel] - base
-            lo, hi = indptr[local], indptr[local + 1]
-            idx = _ranges(lo, hi)
-            parts.append((np.repeat(sel, hi - lo), terms[idx], tf[idx]))
-        if not parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
-        if len(parts) == 1:
-            return parts[0]
-        return (
-            np.concatenate([p[0] for p in parts]),
-            np.concatenate([p[1] for p in parts]),
-            np.concatenate([p[2] for p in parts]),
-        )
+        return owner, terms, tf
 
     def _gather_types(self, slots: IntArray) -> tuple[IntArray, Int32Array]:
         """The distinct word types of ``slots``, as for :meth:`_gather`."""
-        owners: list[IntArray] = []
-        types: list[Int32Array] = []
-        nm = self._n_main
-        main = slots < nm
-        segments = (
-            (main, self._main.t_indptr, self._main.types, 0),
-            (~main, self._d_tindptr.view(), self._d_types.view(), nm),
+        main = self._main
+        owner, (types,) = self._take(
+            slots, (main.t_indptr, main.types), (self._d_tindptr.view(), self._d_types.view())
         )
-        for mask, indptr, values, base in segments:
-            sel = np.flatnonzero(mask)
-            if sel.size == 0:
-                continue
-            local = slots[sel] - base
-            lo, hi = indptr[local], indptr[local + 1]
-            owners.append(np.repeat(sel, hi - lo))
-            types.append(values[_ranges(lo, hi)])
-        if not owners:
-            return np.zeros(0, np.int64), np.zeros(0, np.int32)
-        return np.concatenate(owners), np.concatenate(types)
+        return owner, types
+
+    def _take(
+        self,
+        slots: IntArray,
+        main: tuple[IntArray, *tuple[npt.NDArray[Any], ...]],
+        delta: tuple[IntArray, *tuple[npt.NDArray[Any], ...]],
+    ) -> tuple[IntArray, list[npt.NDArray[Any]]]:
+        """Rows of ``slots`` from the main block or the added documents' block, each given as
+        (indptr, *columns): the position in ``slots`` of every entry, and the columns' values."""
+        nm = self._n_main
+        if slots.size == 0 or int(slots.max()) < nm:
+            return _take_rows(slots, main[0], main[1:])
+        if int(slots.min()) >= nm:
+            return _take_rows(slots - nm, delta[0], delta[1:])
+        inside = np.flatnonzero(slots < nm)
+        outside = np.flatnonzero(slots >= nm)
+        o1, c1 = _take_rows(slots[inside], main[0], main[1:])
+        o2, c2 = _take_rows(slots[outside] - nm, delta[0], delta[1:])
+        owner = np.concatenate([inside[o1], outside[o2]])
+        return owner, [np.concatenate([a, b]) for a, b in zip(c1, c2, strict=True)]
 
     # ------------------------------------------------------------------ scoring
 
@@ -1091,25 +1110,32 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
                 seg_len.append(len(ws))
         none = np.zeros(0, np.int64)
         if not words:
-            return _Query(none, np.zeros(0), np.zeros(0, np.float32), [], none, none, none)
-        type_id = self._type_id
-        ids = np.fromiter((type_id.get(w, -1) for w in words), np.int64, len(words))
+            return _Query(
+                none, np.zeros(0), np.zeros(0, np.float32), [], none, [], none, none, none
+            )
+        # look each distinct word up once in the (large) vocabulary
+        local: dict[str, int] = {}
+        codes = np.array([local.setdefault(w, len(local)) for w in words], np.int64)
+        distinct = list(local)
+        get_type = self._type_id.get
+        ids = np.array([get_type(w, -1) for w in distinct], np.int64)
         known = ids >= 0
-        word_terms = np.full(ids.size, -1, np.int64)
-        word_terms[known] = self._type_term.view()[ids[known]]
+        distinct_terms = np.full(ids.size, -1, np.int64)
+        distinct_terms[known] = self._type_term.view()[ids[known]]
         if not known.all():
             # words the corpus never had may still share a stem with one it has
             unknown = np.flatnonzero(~known)
-            stems = self._analyzer.terms([words[i] for i in unknown.tolist()])
+            stems = self._analyzer.terms([distinct[i] for i in unknown.tolist()])
             get = self._term_id.get
-            word_terms[unknown] = [-1 if s is None else get(s, -1) for s in stems]
+            distinct_terms[unknown] = [-1 if s is None else get(s, -1) for s in stems]
+        word_terms = distinct_terms[codes]
         lens = np.asarray(seg_len, np.int64)
         tok_w = np.repeat(np.asarray(seg_w, np.float64), lens)
         content = word_terms >= 0
         all_t = [word_terms[content]]
         all_w = [tok_w[content]]
         pair_pos = pair_terms = none
-        if self.ngram_weight > 0 and ids.size > 1:
+        if self.ngram_weight > 0 and codes.size > 1:
             ok = content[:-1] & content[1:]
             ok[np.cumsum(lens)[:-1] - 1] = False
             pos = np.flatnonzero(ok)
@@ -1129,8 +1155,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         norm = math.sqrt(float(weights @ weights)) if weights.size else 0.0
         if norm > 0:
             weights = weights / norm
+        w32 = weights.astype(np.float32)
         return _Query(
-            terms, weights, weights.astype(np.float32), words, word_terms, pair_pos, pair_terms
+            terms, weights, w32, words, word_terms, distinct, distinct_terms, pair_pos, pair_terms
         )
 
     def _query_idf(self, terms: IntArray) -> FloatArray:
@@ -1182,19 +1209,90 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         out: FloatArray = np.bincount(local[idx], contrib, n_delta).astype(np.float64, copy=False)
         return out
 
-    def _approx(self, q: _Query) -> npt.NDArray[np.floating[Any]]:
-        """Approximate scores of every slot (see the module notes), 0 for removed documents."""
+    def _bounds(self, terms: IntArray, weights: FloatArray) -> FloatArray:
+        """Each query term's largest possible contribution to a main-block document; infinite
+        for the rarer terms, whose bounds are not kept (leaving them out would save little)."""
+        ub = np.full(terms.size, np.inf)
+        known = self._ub_terms
+        if known.size and terms.size:
+            pos = np.minimum(np.searchsorted(known, terms), known.size - 1)
+            found = known[pos] == terms
+            ub[found] = weights[found] * self._ub_max[pos[found]]
+        return ub
+
+    def _keep_bounds(self) -> None:
+        """Note the largest weight of every term held by more than 0.1 % of the documents."""
         index = self._index
-        inside = q.terms < index.shape[0]
-        if q.terms.size and inside.any():
-            main: npt.NDArray[np.floating[Any]] = index[q.terms[inside]].T @ q.w32[inside]
-        else:
-            main = np.zeros(self._n_main, np.float32)
-        if len(self._ids) > self._n_main:
-            main = np.concatenate([main, self._approx_delta(q)])
+        df = np.diff(index.indptr)
+        held = np.flatnonzero(df > 0)
+        top = np.zeros(df.size, np.float32)
+        if held.size:
+            # consecutive held terms' postings are adjacent: one reduction over all of them
+            top[held] = np.maximum.reduceat(index.data, index.indptr[held])
+        frequent = np.flatnonzero(df >= max(_BOUND_MIN_DF, index.shape[1] // 1000))
+        self._ub_terms = frequent.astype(np.int64)
+        self._ub_max = top[frequent]
+
+    def _product(self, q: _Query, positions: IntArray) -> Float32Array:
+        """Approximate scores of the main block over the query terms at ``positions``."""
+        if positions.size == 0:
+            return np.zeros(self._n_main, np.float32)
+        out: Float32Array = self._index[q.terms[positions]].T @ q.w32[positions]
+        return out
+
+    def _top(self, q: _Query, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best (slot, exact score) pairs for one query, best first.
+
+        The main block is scored by a product that may leave out the query terms that can add
+        least (see the module notes); the documents added since the last refresh are scored on
+        every term.
+        """
+        if q.terms.size == 0:
+            return []
+        inside = np.flatnonzero(q.terms < self._index.shape[0])
+        ub = self._bounds(q.terms[inside], q.weights[inside])
+        by_bound = np.argsort(ub, kind="stable")
+        ladder = np.cumsum(ub[by_bound])  # total bound of the i + 1 weakest terms
+        order = inside[by_bound]
+        skip = int(np.searchsorted(ladder, _SKIP_BUDGET, side="right"))
+        nm = self._n_main
+        approx = np.empty(len(self._ids), np.float32)
+        approx[:nm] = self._product(q, np.sort(order[skip:]))
+        if len(self._ids) > nm:
+            approx[nm:] = self._approx_delta(q)
+        self._drop_removed(approx)
+        kth = self._kth(approx, k)
+        if skip:
+            # skip no more than a small share of the k-th best score: score the rest too (the
+            # k-th best found so far stays a lower bound of the true one)
+            still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * kth, side="right"))
+            if still < skip:
+                approx[:nm] += self._product(q, np.sort(order[still:skip]))
+                self._drop_removed(approx)
+                skip = still
+        slack = float(ladder[skip - 1]) if skip else 0.0
+        hits = self._select(q, approx, k, kth, slack)
+        if hits is None:
+            # the skipped terms could matter: score them too
+            approx[:nm] += self._product(q, np.sort(order[:skip]))
+            self._drop_removed(approx)
+            hits = self._select(q, approx, k, self._kth(approx, k), 0.0)
+            assert hits is not None  # nothing is skipped now
+        return hits
+
+    def _drop_removed(self, approx: npt.NDArray[np.floating[Any]]) -> None:
         if self._n_dead:
-            main[~self._live.view()] = 0.0
-        return main
+            approx[~self._live.view()] = 0.0
+
+    @staticmethod
+    def _kth(approx: npt.NDArray[np.floating[Any]], k: int) -> float:
+        """The k-th largest value (the smallest if there are fewer than k)."""
+        n = approx.size
+        if n == 0:
+            return 0.0
+        if k >= n:
+            return float(approx.min())
+        return float(np.partition(approx, n - k)[n - k])
 
     def _approx_many(self, queries: list[_Query]) -> list[npt.NDArray[np.floating[Any]]]:
         t_main = self._index.shape[0]
@@ -1216,8 +1314,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             row: npt.NDArray[np.floating[Any]] = dense[i]
             if len(self._ids) > self._n_main:
                 row = np.concatenate([row, self._approx_delta(q)])
-            if self._n_dead:
-                row[~self._live.view()] = 0.0
+            self._drop_removed(row)
             out.append(row)
         return out
 
@@ -1235,19 +1332,24 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         return out
 
     def _select(
-        self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int
-    ) -> list[tuple[int, float]]:
-        """The ``k`` best (slot, exact score) pairs, best first, ties broken by id."""
-        n = approx.size
-        if n == 0 or q.terms.size == 0:
+        self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int, kth: float, slack: float
+    ) -> list[tuple[int, float]] | None:
+        """The ``k`` best (slot, exact score) pairs, best first, ties broken by id.
+
+        ``approx`` holds approximate scores, ``kth`` the k-th largest of them; ``slack`` bounds
+        what the terms left out of them could add to any score. None if that bound leaves too
+        many documents in doubt: then the skipped terms must be scored.
+        """
+        if q.terms.size == 0:
             return []
-        floor = 0.0
-        if k < n:
-            kth = float(np.partition(approx, n - k)[n - k])
-            # each approximate score is within (terms + 3) float32 rounding units of the exact
-            # one (a score is below 1): widen by twice that so no true top-k document is missed
-            floor = max(kth - 2.0 * (q.terms.size + 3) * _F32_ULP, 0.0)
-        cand = np.flatnonzero(approx > floor)
+        # an approximate score is within (terms + 5) float32 rounding units of the exact one
+        # (scores are below 1); whatever could reach the k-th best exact score is rescored
+        floor = kth - slack * (1 + 1e-6) - 2.0 * (q.terms.size + 5) * _F32_ULP
+        if slack > 0 and floor <= 0:
+            return None
+        cand = np.flatnonzero(approx >= floor) if floor > 0 else np.flatnonzero(approx > 0)
+        if slack > 0 and cand.size > _MAX_CANDIDATES:
+            return None
         if cand.size == 0:
             return []
         exact = self._exact(q, cand)
@@ -1264,10 +1366,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         )
         return ranked[:k]
 
-    def _matches(
-        self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int, explain: bool
-    ) -> list[Match]:
-        hits = self._select(q, approx, k)
+    def _matches(self, q: _Query, hits: list[tuple[int, float]], explain: bool) -> list[Match]:
         if not explain:
             return [Match(self._ids[s], score, ()) for s, score in hits]
         slots = np.fromiter((s for s, _ in hits), np.int64, len(hits))
@@ -1279,20 +1378,24 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ explanations
 
-    def _query_forms(self, q: _Query) -> dict[int, list[str]]:
+    def _query_forms(self, q: _Query, terms: IntArray) -> dict[int, tuple[str, ...]]:
+        """Term id -> the query's own words (or word pairs) for it, in order of appearance,
+        for ``terms`` at least (and those asked for before)."""
         if q.forms is None:
-            forms: dict[int, list[str]] = {}
-            for w, t in zip(q.words, q.word_terms.tolist(), strict=True):
-                if t >= 0:
-                    seen = forms.setdefault(t, [])
-                    if w not in seen:
-                        seen.append(w)
-            for i, t in zip(q.pair_pos.tolist(), q.pair_terms.tolist(), strict=True):
-                phrase = f"{q.words[i]} {q.words[i + 1]}"
-                seen = forms.setdefault(t, [])
-                if phrase not in seen:
-                    seen.append(phrase)
-            q.forms = forms
+            q.forms = {}
+        new = np.unique(terms)
+        new = new[[t not in q.forms for t in new.tolist()]]
+        if new.size == 0:
+            return q.forms
+        forms: dict[int, dict[str, None]] = {}
+        hit = np.isin(q.distinct_terms, new)
+        for i, t in zip(np.flatnonzero(hit).tolist(), q.distinct_terms[hit].tolist(), strict=True):
+            forms.setdefault(t, {})[q.distinct[i]] = None
+        hit = np.isin(q.pair_terms, new)
+        words = q.words
+        for i, t in zip(q.pair_pos[hit].tolist(), q.pair_terms[hit].tolist(), strict=True):
+            forms.setdefault(t, {})[f"{words[i]} {words[i + 1]}"] = None
+        q.forms.update((t, tuple(f)) for t, f in forms.items())
         return q.forms
 
     def _phrase_parts_of(self, terms: IntArray) -> tuple[IntArray, IntArray]:
@@ -1322,7 +1425,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         t = terms[shared].astype(np.int64)
         pa, pb = self._phrase_parts_of(t)
         # the documents' own words, for the single-word terms shared and the phrases' parts
-        span = np.int64(len(self._df_live) + 1)
+        span = len(self._df_live) + 1
         word = pa < 0
         need = np.concatenate(
             [
@@ -1333,26 +1436,29 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         )
         t_owner, types = self._gather_types(slots)
         keys = t_owner * span + self._type_term.view()[types]
-        have = np.isin(keys, need)
-        forms: dict[int, list[str]] = {}
+        have = np.isin(keys, need, kind="sort")
+        found: dict[int, list[str]] = {}
         all_types = self._types
         for key, x in zip(keys[have].tolist(), types[have].tolist(), strict=True):
-            forms.setdefault(key, []).append(all_types[x])
-        qforms = self._query_forms(q)
+            found.setdefault(key, []).append(all_types[x])
+        forms = {key: tuple(f) for key, f in found.items()}
+        qforms = self._query_forms(q, t)
         out: list[list[MatchedTerm]] = [[] for _ in range(slots.size)]
+        none: tuple[str, ...] = ()
         # within each document, largest contribution first (ties keep term order)
-        for i in np.lexsort((-contrib, owner)).tolist():
-            o, term, a = int(owner[i]), int(t[i]), int(pa[i])
-            base = o * int(span)
+        order = np.lexsort((-contrib, owner))
+        columns = (owner * span, t, pa, pb, contrib)
+        for base, term, a, b, c in zip(*(col[order].tolist() for col in columns), strict=True):
             if a < 0:
-                df = forms.get(base + term, [])
+                df = forms.get(base + term, none)
             else:
-                seconds = forms.get(base + int(pb[i]), [])
-                df = [f"{x} {y}" for x in forms.get(base + a, []) for y in seconds]
-            qf = qforms.get(term, [])
-            both = [f for f in qf if f in df]
-            label = both[0] if both else (qf[0] if qf else self._term_key(term))
-            out[o].append(MatchedTerm(label, float(contrib[i]), tuple(qf), tuple(df)))
+                seconds = forms.get(base + b, none)
+                df = tuple(f"{x} {y}" for x in forms.get(base + a, none) for y in seconds)
+            qf = qforms.get(term, none)
+            label = next((f for f in qf if f in df), None)
+            if label is None:
+                label = qf[0] if qf else self._term_key(term)
+            out[base // span].append(MatchedTerm(label, c, qf, df))
         return [tuple(x) for x in out]
 
     def _unit_rows(self, slots: IntArray) -> sp.csr_matrix:
@@ -1366,6 +1472,17 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         indptr = np.zeros(slots.size + 1, np.int64)
         np.cumsum(np.bincount(owner, minlength=slots.size), out=indptr[1:])
         return sp.csr_matrix((v, terms, indptr), shape=(slots.size, len(self._df_live)))
+
+
+def _take_rows(
+    rows: IntArray, indptr: IntArray, columns: tuple[npt.NDArray[Any], ...]
+) -> tuple[IntArray, list[npt.NDArray[Any]]]:
+    """The entries of ``rows`` of a CSR-like block: each entry's position in ``rows``, and the
+    columns' values, row after row."""
+    lo, hi = indptr[rows], indptr[rows + 1]
+    idx = _ranges(lo, hi)
+    owner: IntArray = np.repeat(np.arange(rows.size), hi - lo)
+    return owner, [c[idx] for c in columns]
 
 
 def _ranges(starts: IntArray, ends: IntArray) -> IntArray:

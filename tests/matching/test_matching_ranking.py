@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import matching.matcher as matcher_module
 from matching import Document, TfidfMatcher
 from matching.matcher import _F32_ULP
 
@@ -107,8 +108,39 @@ def test_any_approximation_within_the_rounding_bound_gives_the_exact_ranking(
     exact = m._exact(q, slots)
     noise = np.array([rnd.uniform(-bound, bound) for _ in slots])
     approx = np.where(exact > 0, np.maximum(exact + noise, 1e-30), 0.0)
-    got = [(m._ids[s], score) for s, score in m._select(q, approx, k)]
+    hits = m._select(q, approx, k, m._kth(approx, k), 0.0)
+    assert hits is not None
+    got = [(m._ids[s], score) for s, score in hits]
     assert got == full_scan(m, query, k)
+
+
+@SETTINGS
+@given(
+    st.lists(texts, min_size=1, max_size=40),
+    st.lists(texts, max_size=4),
+    texts,
+    st.integers(1, 6),
+    st.sampled_from([(0.05, 0.15, 500), (0.3, 5.0, 3), (0.5, 50.0, 100), (5.0, 0.5, 1)]),
+)
+def test_leaving_weak_terms_out_of_the_product_never_changes_the_ranking(
+    base: list[str], extra: list[str], query: str, k: int, tuning: tuple[float, float, int]
+) -> None:
+    # bounds for every term, and skip budgets from modest to reckless, so that the pruned path
+    # and both of its fallbacks run: all must give the full scan's hits and scores
+    budget, share, cap = tuning
+    base = [*base[:-1], base[-1] + " housing"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matcher_module, "_BOUND_MIN_DF", 1)
+        mp.setattr(matcher_module, "_SKIP_BUDGET", budget)
+        mp.setattr(matcher_module, "_SKIP_SHARE", share)
+        mp.setattr(matcher_module, "_MAX_CANDIDATES", cap)
+        m = TfidfMatcher(refit_threshold=10.0).fit(
+            [Document(f"d{i}", text=t) for i, t in enumerate(base)]
+        )
+        m.add([Document(f"e{i}", text=t) for i, t in enumerate(extra)])
+        m.remove([f"d{i}" for i in range(0, len(base), 3)])
+        assert m._ub_terms.size > 0
+        assert ranking(m, query, k) == full_scan(m, query, k)
 
 
 def test_tied_documents_are_ordered_by_id_even_when_k_cuts_through_the_tie() -> None:
