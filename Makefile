@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test lint bench assets clean
+.PHONY: help run test install install-test chromium axe-core lint bench assets clean
 
 help:
 	@echo "make run    set up, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
@@ -34,7 +34,26 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test chromium axe-core
+
+# The browser tests drive Debian's Chromium (a test tool never downloads a browser):
+# installed here when missing, as root or through sudo. CHROMIUM_PATH names another one.
+chromium:
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 \
+		|| command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Chromium. Install Debian's package as root" >&2; \
+		echo "(apt-get install chromium), or set CHROMIUM_PATH to a Chromium binary." >&2; \
+		exit 1; \
+	fi
+
+# axe-core (pinned in package.json) checks every page's accessibility in the browser tests.
+axe-core:
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
 
 # A local demo: DEBUG=true allows plain HTTP cookies and a generated key in var/.
 run: export DEBUG ?= true
