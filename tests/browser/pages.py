@@ -331,7 +331,6 @@ class Visitor:
         heading: str | re.Pattern[str],
         *,
         status: int = 200,
-        gallery: str | None = None,
     ) -> None:
         """Arrive on a page: check it is the one expected, then check it as described above.
 
@@ -357,9 +356,6 @@ class Visitor:
                 self.journey.axe_pages.append(step)
                 await self.check_accessibility()
         await self.screenshot(step)
-        if gallery and updating_gallery() and self.journey.javascript and gallery not in PICTURED:
-            PICTURED.add(gallery)
-            await self.gallery_picture(gallery)
 
     async def arrival(self, step: str) -> None:
         """Wait for the next page to have loaded (what was clicked may still be loading)."""
@@ -402,14 +398,26 @@ class Visitor:
         self.journey.folder.mkdir(parents=True, exist_ok=True)
         (self.journey.folder / name).write_bytes(base64.b64decode(shot["data"]))
 
-    async def gallery_picture(self, name: str) -> None:
+    async def picture(self, name: str, *, top: Locator | None = None) -> None:
+        """With UPDATE_GALLERY=1, save this view for the README: docs/screenshots/<name>.png.
+
+        A 1000 by 900 pixel picture from the top of the page, or from ``top`` down. Taken
+        once per run, from the journey with JavaScript (as most people see the pages).
+        """
+        if not updating_gallery() or not self.journey.javascript or name in PICTURED:
+            return
+        PICTURED.add(name)
+        y = 0.0
+        if top is not None:
+            where = "e => e.getBoundingClientRect().top + window.scrollY"
+            y = max(await top.evaluate(where) - 30, 0)
         height = await self.page.evaluate("() => document.documentElement.scrollHeight")
         GALLERY.mkdir(parents=True, exist_ok=True)
         await self.page.screenshot(
             path=GALLERY / f"{name}.png",
             full_page=True,
             animations="disabled",
-            clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, 900)},
+            clip={"x": 0, "y": y, "width": VIEWPORT["width"], "height": min(height - y, 900)},
         )
 
     async def expect_focus_on(self, label: str, field_id: str) -> None:

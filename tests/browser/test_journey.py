@@ -117,7 +117,8 @@ async def officer_publishes_a_challenge(officer: Visitor, story: Story) -> str:
 
     await officer.see("check the challenge", "Check your challenge before publishing")
     await officer.button("Publish challenge")
-    await officer.see("published challenge", story.title, gallery="challenge")
+    await officer.see("published challenge", story.title)
+    await officer.picture("challenge")
     return urlsplit(officer.page.url).path
 
 
@@ -128,7 +129,8 @@ async def keyboard_start_up_proposes(founder: Visitor, story: Story) -> str:
     await founder.see("find a challenge", "Find a challenge")
     await founder.fill("Search", story.search)
     await founder.button("Apply filters")
-    await founder.see("search results", "Find a challenge", gallery="search")
+    await founder.see("search results", "Find a challenge")
+    await founder.picture("search")
     results = founder.page.get_by_role("heading", name=f"matching \u2018{story.search}\u2019")
     await expect(results).to_be_visible()
     await founder.link(story.title)
@@ -203,7 +205,7 @@ async def officer_reads_the_ranking_and_builds_a_panel(
         )
 
     await officer.poll(ranked, what="both proposals to be ranked")
-    await officer.see("ranked proposals", "Proposals ranked by the matcher", gallery="ranked")
+    await officer.see("ranked proposals", "Proposals ranked by the matcher")
     rows = table.get_by_role("row")
     await expect(rows.nth(1)).to_contain_text(story.strong_title)
     await expect(rows.nth(2)).to_contain_text(story.weak_title)
@@ -212,6 +214,7 @@ async def officer_reads_the_ranking_and_builds_a_panel(
     highlighted = reasons.locator("mark.app-match-term")
     await expect(highlighted.first).to_be_visible()
     assert await highlighted.count() >= 2
+    await officer.picture("ranked", top=officer.page.get_by_text("Submitted proposals, best match"))
 
     await officer.go(challenge)
     await officer.see("challenge with proposals", story.title)
@@ -276,11 +279,12 @@ async def member_reviews(member: Visitor, story: Story, invitation: str, conflic
     await member.button("Continue")
     await member.see("proposal to review", story.strong_title)
     await member.button("Score this proposal")
-    await member.see("score the proposal", "Score this proposal", gallery="scoring")
+    await member.see("score the proposal", "Score this proposal")
     for (criterion, weight), (score, comment) in zip(CRITERIA, story.scores, strict=True):
         group = member.page.get_by_role("group", name=f"{criterion} ({weight}% of the total)")
         await member.fill(group.get_by_label("Score out of 10"), score)
         await member.fill(group.get_by_label("Comment"), comment)
+    await member.picture("scoring")
     await member.button("Continue")
     await member.see("check the scores", "Check your scores before you submit")
     await member.button("Submit scores")
@@ -297,7 +301,8 @@ async def officer_decides(officer: Visitor, story: Story, challenge: str) -> Non
     await officer.go(challenge)
     await officer.see("challenge with the panel's scores", story.title)
     await officer.link("Panel scores and results")
-    await officer.see("results", "Results", gallery="results")
+    await officer.see("results", "Results")
+    await officer.picture("results")
     rows = officer.page.get_by_role("table").first.get_by_role("row")
     await expect(rows.nth(1)).to_contain_text(story.strong_title)
     await expect(rows.nth(1)).to_contain_text(story.weighted_total)
@@ -318,10 +323,12 @@ async def start_up_reads_outcome(founder: Visitor, proposal: str, title: str, ou
     await founder.see(
         f"outcome: {outcome.lower()}",
         "Outcome of your proposal",
-        gallery="outcome" if outcome == "Awarded" else None,
     )
     await expect(founder.page.get_by_text(outcome, exact=True).first).to_be_visible()
-    await expect(founder.page.get_by_text("Your feedback letter")).to_be_visible()
+    letter = founder.page.get_by_role("heading", name="Your feedback letter")
+    await expect(letter).to_be_visible()
+    if outcome == "Awarded":
+        await founder.picture("outcome", top=letter)
 
 
 async def wrong_turns(founder: Visitor, other_proposal: str) -> None:
