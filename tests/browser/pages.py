@@ -357,7 +357,7 @@ class Visitor:
                 await self.check_accessibility()
         await self.screenshot(step)
 
-    async def arrival(self, step: str) -> None:
+    async def arrival(self, step: str, *, look: bool = True) -> None:
         """Wait for the next page to have loaded (what was clicked may still be loading)."""
         if self.loads == self.looked_at:
             self.loaded.clear()
@@ -366,7 +366,8 @@ class Visitor:
                     await self.loaded.wait()
             except TimeoutError:
                 raise AssertionError(f"{self.name} never got to {step!r}: no page loaded") from None
-        self.looked_at = self.loads
+        if look:
+            self.looked_at = self.loads
 
     async def check_accessibility(self) -> None:
         if not await self.page.evaluate("() => typeof window.axe === 'object'"):
@@ -434,7 +435,12 @@ class Visitor:
         what: str,
         attempts: int = 40,
     ) -> None:
-        """Reload (as a person would) until ``ready()`` is true, a bounded number of times."""
+        """Reload (as a person would) until ``ready()`` is true, a bounded number of times.
+
+        Matching runs in the background, so a page may show "being updated" at first.
+        The page that was asked for loads first; ``see`` then checks the final state.
+        """
+        await self.arrival(what, look=False)
         for _ in range(attempts):
             if await ready():
                 return
