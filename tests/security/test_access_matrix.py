@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from tests.security.conftest import Caller
 from tests.security.routes import RouteKey, all_routes, is_api
+from tests.security.test_headers import check_cookies, check_security_headers
 from tests.security.world import ACTORS, PASSWORD, World, may_see
 from urbanchallenge.app import create_app
 from urbanchallenge.settings import Settings
@@ -789,6 +790,8 @@ async def test_each_role_gets_exactly_the_access_the_table_allows(
             got = SIGN_IN if location.startswith("/sign-in?next=") else f"303 to {location}"
         if got != wanted:
             wrong[actor_name] = (wanted, got)
+        check_security_headers(response)
+        check_cookies(response, world.settings.session_cookie_name)
         leaked = _leaks(world, actor_name, response.text)
         assert not leaked, (actor_name, method, url, leaked)
         assert response.status_code < 500, (actor_name, method, url, response.text[:500])

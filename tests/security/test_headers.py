@@ -49,6 +49,16 @@ def check_security_headers(response: httpx.Response, *, https: bool = True) -> N
         assert headers.get("cache-control") == "no-store", where
 
 
+def check_cookies(response: httpx.Response, session_cookie: str) -> None:
+    """Every cookie set is Secure and SameSite; the session cookie is also HttpOnly."""
+    for header in response.headers.get_list("set-cookie"):
+        attributes = [a.strip().lower() for a in header.split(";")[1:]]
+        assert "secure" in attributes, header
+        assert "samesite=lax" in attributes, header
+        if header.startswith(session_cookie + "="):
+            assert "httponly" in attributes and "path=/" in attributes, header
+
+
 def check_inline_scripts(response: httpx.Response) -> None:
     """Each inline script carries this response's CSP nonce; any other script has a src."""
     if "text/html" not in response.headers.get("content-type", ""):
