@@ -64,7 +64,8 @@ async def journey(
     request: pytest.FixtureRequest, browser: Browser, fake_site: Site
 ) -> AsyncIterator[Journey]:
     javascript: bool = request.param
-    checked = Journey(browser, fake_site, f"self-check-{request.param}", javascript=javascript)
+    name = "self-check-" + ("javascript" if javascript else "no-javascript")
+    checked = Journey(browser, fake_site, name, javascript=javascript)
     yield checked
     await checked.close()
 
