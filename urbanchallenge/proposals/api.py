@@ -19,6 +19,7 @@ from urbanchallenge.api import (
     string,
 )
 from urbanchallenge.challenges.api import ORGANISATION_REF
+from urbanchallenge.middleware import MAX_ID
 from urbanchallenge.proposals import services
 from urbanchallenge.proposals.models import Proposal
 from urbanchallenge.proposals.services import ProposalStatus
@@ -71,7 +72,7 @@ _ANSWERS = array(
     {
         "anyOf": [
             boolean(),
-            obj({"question_id": integer(), "answer": boolean()}),
+            obj({"question_id": integer(minimum=1, maximum=MAX_ID), "answer": boolean()}),
         ]
     },
     max_items=50,

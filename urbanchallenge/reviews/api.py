@@ -31,6 +31,7 @@ from urbanchallenge.api import (
 )
 from urbanchallenge.api.schema import Schema
 from urbanchallenge.challenges.api import CRITERION
+from urbanchallenge.middleware import MAX_ID
 from urbanchallenge.reviews import decisions, feedback, scoring, services
 from urbanchallenge.reviews.results import one_decimal
 from urbanchallenge.validation import ValidationFailed
@@ -50,7 +51,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _int_or_text() -> Schema:
-    return {"anyOf": [string(max_length=100), integer()]}
+    return {"anyOf": [string(max_length=100), integer(minimum=1, maximum=MAX_ID)]}
 
 
 # ------------------------------------------------------------------ the panel
@@ -216,7 +217,7 @@ SHORTLIST = define(
     "Shortlist",
     obj(
         {
-            "proposal_ids": array(integer(minimum=1), max_items=500),
+            "proposal_ids": array(integer(minimum=1, maximum=MAX_ID), max_items=500),
         }
     ),
 )
@@ -455,7 +456,7 @@ DECISION = define(
     "PanelDecision",
     obj(
         {
-            "awarded": array(integer(minimum=1), max_items=100),
+            "awarded": array(integer(minimum=1, maximum=MAX_ID), max_items=100),
             "reason": string(max_length=10000),
         }
     ),
