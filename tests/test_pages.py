@@ -187,3 +187,18 @@ async def test_a_wrong_method_gets_a_405_page(client: httpx.AsyncClient) -> None
     response = await client.get("/sign-out")
     assert response.status_code == 405
     assert "govuk-template" in response.text
+
+
+async def test_pages_of_an_officers_own_challenge_sit_under_your_challenges(
+    client: httpx.AsyncClient,
+) -> None:
+    from tests.ranking.factories import open_challenge, public_body
+
+    body, officer = await public_body()
+    challenge = await open_challenge(body, "Bus punctuality", "Buses are late at junctions.")
+    await sign_in_as(client, officer)
+    for path in (f"/challenges/{challenge.id}", f"/matches/challenges/{challenge.id}"):
+        html = (await client.get(path)).text
+        nav = html[html.index('class="govuk-service-navigation') : html.index("</nav>")]
+        assert 'href="/challenges/yours" aria-current="true"' in nav, path
+        assert 'href="/challenges/" aria-current' not in nav, path

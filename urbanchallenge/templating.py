@@ -88,9 +88,21 @@ def navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
                 "active": False,
             }
         )
-    # The longest matching prefix is the current section (so /challenges/yours is not "Find").
+    # A view may name its section (an officer's own challenge belongs to "Your challenges",
+    # though its address is under /challenges/); otherwise the longest matching prefix is
+    # the current section (so /challenges/yours is not "Find a challenge").
+    section = request.scope.get("state", {}).get("nav_section")
+    chosen = request.url_for(section).path if section else None
     best = max(
-        (i for i in items if path == i["href"] or path.startswith(i["href"].rstrip("/") + "/")),
+        (
+            i
+            for i in items
+            if i["href"] == chosen
+            or (
+                chosen is None
+                and (path == i["href"] or path.startswith(i["href"].rstrip("/") + "/"))
+            )
+        ),
         key=lambda i: len(str(i["href"])),
         default=None,
     )

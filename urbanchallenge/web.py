@@ -40,3 +40,8 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def nav_section(request: Request, route_name: str) -> None:
+    """Mark the navigation item this page belongs to, when its address does not say."""
+    request.scope.setdefault("state", {})["nav_section"] = route_name

@@ -31,7 +31,9 @@ DEMO_ACCOUNT = {
 }
 
 
-async def crawl(client: httpx.AsyncClient, start: list[str]) -> dict[str, int]:
+async def crawl(
+    client: httpx.AsyncClient, start: list[str], headings: dict[str, int] | None = None
+) -> dict[str, int]:
     seen: dict[str, int] = {}
     queue = deque(start)
     while queue and len(seen) < PAGES_PER_ROLE:
@@ -65,9 +67,12 @@ async def test_no_link_a_demo_user_can_follow_is_broken_or_fails(
         assert signed_in.status_code == 303
         start.append("/account")
 
-    seen = await crawl(client, start)
+    headings: dict[str, int] = {}
+    seen = await crawl(client, start, headings)
 
     failures = {path: status for path, status in seen.items() if status >= 400}
+    # One main heading per page, as GOV.UK pages have.
+    assert {p: n for p, n in headings.items() if n != 1} == {}
     # Anonymous visitors are sent to sign in (303), never shown an error.
     assert not failures, failures
     assert len(seen) > 10, seen

@@ -17,7 +17,7 @@ from urbanchallenge.challenges.lifecycle import Status
 from urbanchallenge.challenges.models import SERVICE_AREA_LABELS, ServiceArea
 from urbanchallenge.proposals import services as proposals
 from urbanchallenge.validation import ValidationFailed, clean_text
-from urbanchallenge.web import form_data, render
+from urbanchallenge.web import form_data, nav_section, render
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -187,6 +187,7 @@ async def detail(request: Request) -> Response:
     submitted: list[proposals.Listed] = []
     if found.is_owner and user is not None:
         submitted = await proposals.visible_to_body(user, challenge.id)
+        nav_section(request, "challenges:yours")
     status = found.status
     return render(
         request,

@@ -9,13 +9,14 @@ from urbanchallenge.accounts.models import Role
 from urbanchallenge.auth import requires, signed_in_user
 from urbanchallenge.challenges.lifecycle import status_of
 from urbanchallenge.ranking import services
-from urbanchallenge.web import render
+from urbanchallenge.web import nav_section, render
 
 
 @requires(Role.COUNCIL_OFFICER)
 async def ranked(request: Request) -> Response:
     user = signed_in_user(request)
     ranked = await services.ranked_list(user, request.path_params["id"])
+    nav_section(request, "challenges:yours")
     rows = [
         {
             "item": item,

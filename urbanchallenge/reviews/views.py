@@ -22,7 +22,7 @@ from urbanchallenge.domain import Conflict, NotFound, PermissionDenied
 from urbanchallenge.reviews import decisions, scoring, services
 from urbanchallenge.reviews.results import csv_cell, one_decimal
 from urbanchallenge.validation import ValidationFailed
-from urbanchallenge.web import form_data, form_lists, render
+from urbanchallenge.web import form_data, form_lists, nav_section, render
 
 OFFICER = Role.COUNCIL_OFFICER
 REVIEWER = Role.REVIEWER
@@ -553,6 +553,7 @@ async def submitted(request: Request) -> Response:
 @requires(Role.STARTUP_MEMBER)
 async def outcome(request: Request) -> Response:
     found = await decisions.proposal_outcome(signed_in_user(request), _proposal_id(request))
+    nav_section(request, "proposals:index")
     return render(request, "reviews/outcome.html", {"found": found, "one_decimal": one_decimal})
 
 
