@@ -22,11 +22,17 @@ class GrowableArray:
     >>> g.extend(np.array([1, 2, 3]))
     >>> g.view().tolist()
     [1, 2, 3]
+    >>> len(GrowableArray(np.int32, np.arange(100), spare=0.1)._buf)
+    110
     """
 
-    def __init__(self, dtype: npt.DTypeLike, data: npt.ArrayLike | None = None) -> None:
+    def __init__(
+        self, dtype: npt.DTypeLike, data: npt.ArrayLike | None = None, spare: float = 0.0
+    ) -> None:
+        """Start with ``data``, and room for ``spare`` times as many more items."""
         initial = np.asarray([] if data is None else data, dtype=dtype)
-        self._buf: npt.NDArray[Any] = np.empty(max(16, initial.size), dtype=dtype)
+        capacity = max(16, initial.size + int(spare * initial.size))
+        self._buf: npt.NDArray[Any] = np.empty(capacity, dtype=dtype)
         self._buf[: initial.size] = initial
         self._size = int(initial.size)
 

@@ -83,6 +83,9 @@ _SHIFT = np.int64(32)
 _LOW = np.int64(0xFFFFFFFF)
 # documents tokenised per batch: bounds the Python strings alive at once while fitting
 _CHUNK = 2048
+# Room kept in the per-term and per-document arrays after a refresh, as a share of their size:
+# additions then append in place until the next refresh (at 10 % drift by default) is near.
+_SPARE = 0.1
 # one unit in the last place of a float32 in [0.5, 1): the rounding unit of the approximate scores
 _F32_ULP = 2.0**-23
 # Query terms whose largest possible contributions add up to at most _SKIP_BUDGET are left out
@@ -710,14 +713,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if self.max_df < 1.0:
             idf[df > self.max_df * n] = 0.0
         idf_doc = idf**self.doc_idf_power
-        self._idf_doc = GrowableArray(np.float64, idf_doc)
+        self._idf_doc = GrowableArray(np.float64, idf_doc, _SPARE)
         self._idf_new_doc = (math.log((1.0 + n) / 2.0) + 1.0) ** self.doc_idf_power
         dl = self._dl.view()
         self._avgdl = float(dl.mean()) if n and dl.mean() > 0 else 1.0
         doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows.indptr))
         v = self._saturate(rows.tf.astype(np.float64), dl[doc_of]) * idf_doc[terms]
         norm = np.sqrt(np.bincount(doc_of, weights=v * v, minlength=n))
-        self._norm = GrowableArray(np.float64, norm)
+        self._norm = GrowableArray(np.float64, norm, _SPARE)
         positive = norm[norm > 0]
         self._norm_offset = self.pivot * float(positive.mean()) if positive.size else 0.0
         v /= norm[doc_of] + self._norm_offset
@@ -730,7 +733,10 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             (inverted.data, inverted.indices, inverted.indptr), shape=(n_terms, n)
         )
         self._keep_bounds()
-        self._df_live = GrowableArray(np.int32, df)
+        self._df_live = GrowableArray(np.int32, df, _SPARE)
+        self._dl = GrowableArray(np.float64, dl, _SPARE)
+        self._live = GrowableArray(np.bool_, self._live.view(), _SPARE)
+        self._type_term = GrowableArray(np.int32, self._type_term.view(), _SPARE)
         self._main = rows
         self._delta = None
         self._n_fit = n
@@ -1445,20 +1451,24 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         qforms = self._query_forms(q, t)
         out: list[list[MatchedTerm]] = [[] for _ in range(slots.size)]
         none: tuple[str, ...] = ()
+        doc_forms, query_forms = forms.get, qforms.get
         # within each document, largest contribution first (ties keep term order)
         order = np.lexsort((-contrib, owner))
-        columns = (owner * span, t, pa, pb, contrib)
-        for base, term, a, b, c in zip(*(col[order].tolist() for col in columns), strict=True):
+        columns = (owner, owner * span, t, pa, pb, contrib)
+        for o, base, term, a, b, c in zip(*(col[order].tolist() for col in columns), strict=True):
             if a < 0:
-                df = forms.get(base + term, none)
+                df = doc_forms(base + term, none)
             else:
-                seconds = forms.get(base + b, none)
-                df = tuple(f"{x} {y}" for x in forms.get(base + a, none) for y in seconds)
-            qf = qforms.get(term, none)
-            label = next((f for f in qf if f in df), None)
-            if label is None:
+                seconds = doc_forms(base + b, none)
+                df = tuple(f"{x} {y}" for x in doc_forms(base + a, none) for y in seconds)
+            qf = query_forms(term, none)
+            # a form both texts use, else the query's own, else the stem
+            for label in qf:
+                if label in df:
+                    break
+            else:
                 label = qf[0] if qf else self._term_key(term)
-            out[base // span].append(MatchedTerm(label, c, qf, df))
+            out[o].append(MatchedTerm(label, c, qf, df))
         return [tuple(x) for x in out]
 
     def _unit_rows(self, slots: IntArray) -> sp.csr_matrix:
