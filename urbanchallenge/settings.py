@@ -38,7 +38,6 @@ class Settings:
     sign_in_window: int = 15 * 60
     sign_in_max_failures_per_account: int = 5
     sign_in_max_failures_per_address: int = 30
-    csrf_enabled: bool = True
     service_name: str = "UrbanChallenge"
     # Recompute match scores in the background of each app process.
     run_worker: bool = True
