@@ -946,7 +946,11 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             return out
         known = self._bi_keys
         if known.size:
-            pos = np.minimum(np.searchsorted(known, keys), known.size - 1)
+            # looked up in sorted order, each search starts where the last one ended
+            by_key = np.argsort(keys)
+            pos = np.empty(keys.size, np.int64)
+            pos[by_key] = np.searchsorted(known, keys[by_key])
+            np.minimum(pos, known.size - 1, out=pos)
             hit = known[pos] == keys
             out[hit] = self._n_uni + pos[hit]
         miss = np.flatnonzero(out < 0)
@@ -1384,24 +1388,17 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ explanations
 
-    def _query_forms(self, q: _Query, terms: IntArray) -> dict[int, tuple[str, ...]]:
-        """Term id -> the query's own words (or word pairs) for it, in order of appearance,
-        for ``terms`` at least (and those asked for before)."""
+    def _query_forms(self, q: _Query) -> dict[int, tuple[str, ...]]:
+        """Term id -> the query's own words (or word pairs) for it, in order of appearance."""
         if q.forms is None:
-            q.forms = {}
-        new = np.unique(terms)
-        new = new[[t not in q.forms for t in new.tolist()]]
-        if new.size == 0:
-            return q.forms
-        forms: dict[int, dict[str, None]] = {}
-        hit = np.isin(q.distinct_terms, new)
-        for i, t in zip(np.flatnonzero(hit).tolist(), q.distinct_terms[hit].tolist(), strict=True):
-            forms.setdefault(t, {})[q.distinct[i]] = None
-        hit = np.isin(q.pair_terms, new)
-        words = q.words
-        for i, t in zip(q.pair_pos[hit].tolist(), q.pair_terms[hit].tolist(), strict=True):
-            forms.setdefault(t, {})[f"{words[i]} {words[i + 1]}"] = None
-        q.forms.update((t, tuple(f)) for t, f in forms.items())
+            forms: dict[int, dict[str, None]] = {}
+            for w, t in zip(q.distinct, q.distinct_terms.tolist(), strict=True):
+                if t >= 0:
+                    forms.setdefault(t, {})[w] = None
+            words = q.words
+            for i, t in zip(q.pair_pos.tolist(), q.pair_terms.tolist(), strict=True):
+                forms.setdefault(t, {})[f"{words[i]} {words[i + 1]}"] = None
+            q.forms = {t: tuple(f) for t, f in forms.items()}
         return q.forms
 
     def _phrase_parts_of(self, terms: IntArray) -> tuple[IntArray, IntArray]:
@@ -1442,13 +1439,15 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         )
         t_owner, types = self._gather_types(slots)
         keys = t_owner * span + self._type_term.view()[types]
-        have = np.isin(keys, need, kind="sort")
+        need.sort()
+        at = np.minimum(np.searchsorted(need, keys), max(need.size - 1, 0))
+        have = need[at] == keys if need.size else np.zeros(keys.size, bool)
         found: dict[int, list[str]] = {}
         all_types = self._types
         for key, x in zip(keys[have].tolist(), types[have].tolist(), strict=True):
             found.setdefault(key, []).append(all_types[x])
         forms = {key: tuple(f) for key, f in found.items()}
-        qforms = self._query_forms(q, t)
+        qforms = self._query_forms(q)
         out: list[list[MatchedTerm]] = [[] for _ in range(slots.size)]
         none: tuple[str, ...] = ()
         doc_forms, query_forms = forms.get, qforms.get
