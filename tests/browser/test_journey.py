@@ -300,7 +300,10 @@ async def officer_decides(officer: Visitor, story: Story, challenge: str) -> Non
     await officer.button("Continue")
     await officer.see("check the decision", "Check your decision")
     await officer.button("Confirm decision")
-    await officer.see("decision recorded", "Decision recorded")
+    await officer.see("decision recorded", "Decision")
+    await expect(
+        officer.page.get_by_role("heading", name="Decision recorded", level=2)
+    ).to_be_visible()
 
 
 async def start_up_reads_outcome(founder: Visitor, proposal: str, title: str, outcome: str) -> None:
