@@ -7,12 +7,18 @@ because aerich writes dialect-specific SQL.
 
 from __future__ import annotations
 
+import socket
+import sqlite3
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg  # type: ignore[import-untyped]
 from tortoise import Tortoise, connections
 from tortoise.backends.base import executor
+from tortoise.exceptions import DBConnectionError
+from tortoise.exceptions import OperationalError as OrmOperationalError
 
 from urbanchallenge.settings import PROJECT_ROOT
 
@@ -67,9 +73,24 @@ def normalise_url(database_url: str) -> str:
     return f"sqlite://{raw_path}?{urlencode(query)}"
 
 
+# A new PostgreSQL connection that has not been made in this many seconds is given up
+# (asyncpg waits 60 s by default): a request then gets the "unavailable" page quickly.
+POSTGRES_CONNECT_TIMEOUT = 10
+
+
+def _connection_url(database_url: str) -> str:
+    url = normalise_url(database_url)
+    if dialect(url) != "postgres":
+        return url
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("timeout", str(POSTGRES_CONNECT_TIMEOUT))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": normalise_url(database_url)},
+        "connections": {"default": _connection_url(database_url)},
         "apps": {
             "models": {
                 "models": [*MODEL_MODULES, "aerich.models"],
@@ -112,3 +133,67 @@ async def ping() -> str:
         return f"SQLite {rows[0][0]}"
     _, rows = await conn.execute_query("SHOW server_version")
     return f"PostgreSQL {rows[0][0]}"
+
+
+class Trouble(StrEnum):
+    """Why the database could not do what a request needed, when it is not our bug."""
+
+    # Cannot be reached or is not accepting work right now (restarting, refused, the
+    # connection broke, locked for too long): the same request will work again shortly.
+    UNAVAILABLE = "unavailable"
+    # Has no room to store more: retrying will not help until someone frees space.
+    FULL = "full"
+
+
+# SQLite reports its troubles as OperationalError with these messages (sqlite3.c).
+_SQLITE_FULL = ("database or disk is full",)
+_SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database table is locked",
+    "unable to open database file",
+    "disk i/o error",
+)
+
+
+def _trouble_of_one(exc: BaseException) -> Trouble | None:
+    if isinstance(exc, asyncpg.DiskFullError):
+        return Trouble.FULL
+    if isinstance(
+        exc,
+        asyncpg.PostgresConnectionError  # class 08: the connection failed or is gone
+        | asyncpg.exceptions.OperatorInterventionError  # class 57: shutting down, starting up
+        | asyncpg.exceptions.InsufficientResourcesError  # class 53: too many connections...
+        | DBConnectionError
+        | ConnectionError  # refused, reset, broken pipe
+        | socket.gaierror  # the database's host name does not resolve
+        | TimeoutError,  # connecting took longer than POSTGRES_CONNECT_TIMEOUT
+    ):
+        return Trouble.UNAVAILABLE
+    if isinstance(exc, asyncpg.InterfaceError) and "clos" in str(exc):
+        return Trouble.UNAVAILABLE  # "connection is closed", "pool is closing"
+    if isinstance(exc, sqlite3.OperationalError | OrmOperationalError):
+        message = str(exc).lower()
+        if any(m in message for m in _SQLITE_FULL):
+            return Trouble.FULL
+        if any(m in message for m in _SQLITE_UNAVAILABLE):
+            return Trouble.UNAVAILABLE
+    return None
+
+
+def trouble(exc: BaseException) -> Trouble | None:
+    """Whether ``exc`` (or an exception it was raised from) says the database is
+    unreachable or full, rather than that the code or the query is wrong.
+
+    Tortoise passes asyncpg's connection errors through as they are and wraps
+    SQLite's in its own OperationalError, sometimes only as the implicit context;
+    a failed rollback after a broken connection hides the first error the same way.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        found = _trouble_of_one(current)
+        if found is not None:
+            return found
+        current = current.__cause__ or current.__context__
+    return None

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from urbanchallenge.db import Trouble, trouble
 from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import add_security_headers
 
@@ -28,6 +29,22 @@ TITLES = {
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
+    507: "Sorry, the service cannot save anything at the moment",
+}
+
+# How long to tell clients to wait before trying again while the database is unavailable
+# (a restart takes seconds; the page says "shortly").
+RETRY_AFTER_SECONDS = 10
+
+# What each database trouble answers: 503 (try again shortly) or 507 (out of space:
+# retrying will not help until the people running the service free some).
+TROUBLE_STATUS = {Trouble.UNAVAILABLE: 503, Trouble.FULL: 507}
+TROUBLE_DETAIL = {
+    Trouble.UNAVAILABLE: "The service is unavailable for a short time. Nothing you sent "
+    "in this request was saved. Try again in a few minutes.",
+    Trouble.FULL: "The service has run out of space to store information. Nothing you sent "
+    "in this request was saved. The team that runs the service has been told; try again "
+    "later.",
 }
 
 
@@ -58,7 +75,9 @@ def problem(
 
 def error_page(request: Request, status: int, detail: str = "") -> Response:
     templates = request.app.state.templates
-    template = f"errors/{status}.html" if status in {403, 404, 500} else "errors/generic.html"
+    template = (
+        f"errors/{status}.html" if status in {403, 404, 500, 503, 507} else "errors/generic.html"
+    )
     # Error pages may be rendered from middleware, before routing has run.
     request.scope.setdefault("router", request.app.router)
     return templates.TemplateResponse(  # type: ignore[no-any-return]
@@ -100,8 +119,18 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     """The 500 answer. Starlette sends it from outside every middleware, so it gets the
     security headers here."""
-    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     response: Response
+    found = trouble(exc)
+    if found is not None:
+        # Normally answered inside the middleware (DatabaseTroubleMiddleware); this is
+        # the backstop for a database call made outside it.
+        log.warning("The database is %s: %s", found.value, exc)
+        response = trouble_response(request.scope, request.receive, found)
+        add_security_headers(
+            response.headers, request.scope, hsts=not request.app.state.settings.debug
+        )
+        return response
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request.scope):
         response = problem(500, "Something went wrong on our side. Try again later.")
     else:
@@ -119,3 +148,26 @@ async def reject(scope: Scope, receive: Receive, send: Send, status: int, detail
     request = Request(scope, receive)
     response = problem(status, detail) if is_api(scope) else error_page(request, status, detail)
     await response(scope, receive, send)
+
+
+def trouble_response(scope: Scope, receive: Receive, trouble: Trouble) -> Response:
+    """The answer while the database is unreachable (503) or full (507): a page with no
+    detail of the failure for people, problem+json for the API, /_status as JSON."""
+    status = TROUBLE_STATUS[trouble]
+    detail = TROUBLE_DETAIL[trouble]
+    response: Response
+    if is_api(scope):
+        response = problem(status, detail, title=TITLES[status])
+    else:
+        try:
+            response = error_page(Request(scope, receive), status, detail)
+        except Exception:  # pragma: no cover - the template itself failed
+            log.exception("Could not render the %s page", status)
+            response = Response(detail, status_code=status, media_type="text/plain")
+    if trouble is Trouble.UNAVAILABLE:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+async def database_trouble(scope: Scope, receive: Receive, send: Send, trouble: Trouble) -> None:
+    await trouble_response(scope, receive, trouble)(scope, receive, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from starlette.requests import Request
@@ -12,17 +13,24 @@ from urbanchallenge.db import dialect, ping
 
 log = logging.getLogger("urbanchallenge")
 
+# A load balancer's health check must get an answer in bounded time, even from a
+# database that accepts connections but does not answer.
+PING_TIMEOUT_SECONDS = 5
+RETRY_AFTER_SECONDS = 10
+
 
 async def status(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     body: dict[str, object] = {"status": "ok", "version": __version__}
     try:
-        server = await ping()
+        server = await asyncio.wait_for(ping(), timeout=PING_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure to reach the database is reported, not raised
-        log.warning("Health check could not reach the database: %s", exc)
+        log.warning("Health check could not reach the database: %r", exc)
         body["status"] = "unavailable"
         body["database"] = {"reachable": False, "dialect": dialect(settings.database_url)}
-        return JSONResponse(body, status_code=503)
+        return JSONResponse(
+            body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
     body["database"] = {
         "reachable": True,
         "dialect": dialect(settings.database_url),

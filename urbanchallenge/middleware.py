@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: security headers, body limit, form guard, session authentication.
+"""Pure ASGI middleware: security headers, body limit, form guard, session authentication,
+and the answer while the database is unavailable.
 
 Pure ASGI (not BaseHTTPMiddleware) so request bodies stream through untouched
 and context variables set by the ORM survive into the endpoint.
@@ -6,6 +7,7 @@ and context variables set by the ORM survive into the endpoint.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
@@ -15,7 +17,10 @@ from starlette.authentication import UnauthenticatedUser
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from urbanchallenge.db import Trouble, trouble
 from urbanchallenge.settings import Settings
+
+log = logging.getLogger("urbanchallenge")
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -257,21 +262,84 @@ def read_cookie(scope: Scope, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
+TroubleResponder = Callable[[Scope, Receive, Send, Trouble], Awaitable[None]]
+
+
+async def _default_trouble_responder(
+    scope: Scope, receive: Receive, send: Send, found: Trouble
+) -> None:
+    # errors imports this module (for the security headers), so it is imported late.
+    from urbanchallenge.errors import database_trouble
+
+    await database_trouble(scope, receive, send, found)
+
+
+class DatabaseTroubleMiddleware:
+    """Answers 503 (with Retry-After) while the database cannot be reached, and 507 when
+    it is full, instead of a 500 with the error logged as a bug.
+
+    The request's transaction has already been rolled back by the time the error gets
+    here, so nothing of it was saved. Nothing needs resetting for the next request:
+    asyncpg's pool drops a connection that broke and opens a new one when one is next
+    needed, and SQLite reopens nothing (its one connection stays usable). An error after
+    the answer started cannot be answered again and is raised as it is.
+    """
+
+    def __init__(self, app: ASGIApp, *, respond: TroubleResponder | None = None) -> None:
+        self.app = app
+        self.respond = respond or _default_trouble_responder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            found = trouble(exc)
+            if found is None or started:
+                raise
+            log.warning(
+                "The database is %s, so %s %s was refused: %s: %s",
+                found.value,
+                scope.get("method", ""),
+                scope.get("path", ""),
+                type(exc).__name__,
+                exc,
+            )
+            await self.respond(scope, receive, send, found)
+
+
 class SessionMiddleware:
     """Loads the signed-in user from the server-side session named by the cookie.
 
     Sets ``scope["user"]`` (a User or UnauthenticatedUser) and ``scope["session_token"]``.
     A cookie for a session that has ended is cleared on the way out.
+
+    This is the first layer that reads the database, so it also carries the
+    :class:`DatabaseTroubleMiddleware` for itself and everything inside it.
     """
 
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        self._guarded = DatabaseTroubleMiddleware(self._authenticated)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/assets/"):
             await self.app(scope, receive, send)
             return
+        await self._guarded(scope, receive, send)
+
+    async def _authenticated(self, scope: Scope, receive: Receive, send: Send) -> None:
         from urbanchallenge.accounts.services import load_session
 
         token = read_cookie(scope, self.settings.session_cookie_name)
