@@ -171,6 +171,11 @@ def _trouble_of_one(exc: BaseException) -> Trouble | None:
         return Trouble.UNAVAILABLE
     if isinstance(exc, asyncpg.InterfaceError) and "clos" in str(exc):
         return Trouble.UNAVAILABLE  # "connection is closed", "pool is closing"
+    if isinstance(exc, asyncpg.InternalClientError):
+        # "cannot switch to state N; another operation is in progress": the pool could
+        # not reset a connection that broke half-way through a query (it is terminated
+        # and replaced). Raised in a task of its own, so the first error is not attached.
+        return Trouble.UNAVAILABLE
     if isinstance(exc, sqlite3.OperationalError | OrmOperationalError):
         message = str(exc).lower()
         if any(m in message for m in _SQLITE_FULL):

@@ -66,6 +66,7 @@ UNAVAILABLE = [
     asyncpg.TooManyConnectionsError("sorry, too many clients already"),
     asyncpg.InterfaceError("connection is closed"),
     asyncpg.InterfaceError("pool is closing"),
+    asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is in progress"),
     DBConnectionError("Can't establish connection to database uc"),
     OperationalError(sqlite3.OperationalError("database is locked")),
     OperationalError(sqlite3.OperationalError("unable to open database file")),
