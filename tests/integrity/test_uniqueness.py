@@ -313,12 +313,6 @@ class _HeldAtTheDoor:
         return await self.inner.__aexit__(*exc)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="challenges.services.move reads the clock before it takes the challenge's row "
-    "lock, so a close that waited behind another close still finds the challenge open "
-    "(its earlier 'now' is before the new closing time) and closes it a second time",
-)
 async def test_a_close_that_waited_behind_another_close_is_refused(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -817,11 +817,13 @@ async def move(
     Publishing first checks the draft is ready (:func:`publish_problems`). Withdrawing
     records ``reason`` in the audit log.
     """
-    moment = now or now_utc()
     if to not in OFFICER_MOVES:
         raise Conflict("Deciding a challenge is done from its panel's results")
     async with in_transaction():
         challenge = await get_owned(user, challenge_id, for_update=True)
+        # The clock is read once the row is locked: a request that waited behind another
+        # change (two officers closing at once) judges the challenge as that change left it.
+        moment = now or now_utc()
         before = lifecycle.check(challenge, to, moment)
         details: dict[str, Any] = {"from": before.value, "to": to.value}
         if to is Status.OPEN:
