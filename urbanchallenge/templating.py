@@ -8,9 +8,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    pass_context,
+)
 from markupsafe import Markup, escape
+from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
+from starlette.routing import Router
 from starlette.templating import Jinja2Templates
 
 from urbanchallenge.settings import PROJECT_ROOT
@@ -63,19 +72,51 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str] | None], ...] = (
 )
 
 
+PATH_CACHE_SIZE = 4096
+
+
+def _path_for(router: Router, name: str, params: tuple[tuple[str, Any], ...]) -> URLPath:
+    # Starlette finds a route's path by trying every route in turn (an exception for each
+    # miss); pages ask for the same few dozen paths on every render, so each router keeps
+    # the ones it has worked out (a Router cannot be a dictionary key itself).
+    cache: dict[tuple[str, tuple[tuple[str, Any], ...]], URLPath] | None = getattr(
+        router, "_urbanchallenge_paths", None
+    )
+    if cache is None or len(cache) >= PATH_CACHE_SIZE:
+        cache = {}
+        setattr(router, "_urbanchallenge_paths", cache)  # noqa: B010 - not a Router attribute
+    key = (name, params)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = router.url_path_for(name, **dict(params))
+    return found
+
+
+def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
+    """``request.url_for``, with each route's path worked out once per process."""
+    provider = request.scope.get("router") or request.app.router
+    path = _path_for(provider, name, tuple(sorted(path_params.items())))
+    return path.make_absolute_url(base_url=request.base_url)
+
+
+@pass_context
+def _template_url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    return url_for(context["request"], name, **path_params)
+
+
 def navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
     """The service navigation for this visitor: what their role uses, the current page marked."""
     path = request.url.path
     items: list[dict[str, Any]] = []
     for name, label, roles in NAVIGATION:
         if roles is None or (role is not None and role in roles):
-            href = request.url_for(name).path
+            href = url_for(request, name).path
             items.append({"href": href, "text": label, "active": False})
     if role is None:
         items += [
-            {"href": request.url_for("accounts:sign_in").path, "text": "Sign in", "active": False},
+            {"href": url_for(request, "accounts:sign_in").path, "text": "Sign in", "active": False},
             {
-                "href": request.url_for("accounts:register_start").path,
+                "href": url_for(request, "accounts:register_start").path,
                 "text": "Register",
                 "active": False,
             },
@@ -83,7 +124,7 @@ def navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
     else:
         items.append(
             {
-                "href": request.url_for("accounts:account").path,
+                "href": url_for(request, "accounts:account").path,
                 "text": "Your account",
                 "active": False,
             }
@@ -92,7 +133,7 @@ def navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
     # though its address is under /challenges/); otherwise the longest matching prefix is
     # the current section (so /challenges/yours is not "Find a challenge").
     section = request.scope.get("state", {}).get("nav_section")
-    chosen = request.url_for(section).path if section else None
+    chosen = url_for(request, section).path if section else None
     best = max(
         (
             i
@@ -142,7 +183,11 @@ def build_templates() -> Jinja2Templates:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are read once per process: no file-system check on every render
+        # (each page imports a dozen macro files). Restart the server after editing one.
+        auto_reload=False,
     )
+    env.globals["url_for"] = _template_url_for
     env.filters["london"] = london
     env.filters["london_date"] = london_date
     env.filters["gbp"] = gbp

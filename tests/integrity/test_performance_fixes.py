@@ -1,0 +1,66 @@
+"""What the load figures needed: route paths worked out once, templates read once.
+
+The speed itself is measured by `make bench` (docs/benchmarks.md); these tests only show
+the faster ways give exactly the answers the slower ones gave.
+"""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import NoMatchFound
+
+from urbanchallenge import templating
+
+
+def request_for(app: Starlette) -> Request:
+    return Request(
+        {
+            "type": "http",
+            "app": app,
+            "router": app.router,
+            "method": "GET",
+            "path": "/",
+            "scheme": "https",
+            "server": ("testserver", 443),
+            "headers": [(b"host", b"testserver")],
+            "query_string": b"",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("home", {}),
+        ("challenges:index", {}),
+        ("challenges:detail", {"id": 7}),
+        ("matches:challenge", {"id": 12}),
+        ("panels:results", {"challenge_id": 3}),
+        ("reviews:proposal", {"proposal_id": 9}),
+        ("accounts:sign_in", {}),
+        ("invitations:accept", {"token": "abc"}),
+    ],
+)
+def test_a_remembered_route_path_is_the_one_starlette_would_build(
+    app: Starlette, name: str, params: dict[str, object]
+) -> None:
+    request = request_for(app)
+
+    first = templating.url_for(request, name, **params)
+    again = templating.url_for(request, name, **params)
+
+    assert first == again == request.url_for(name, **params)
+
+
+def test_an_unknown_route_name_is_still_an_error(app: Starlette) -> None:
+    with pytest.raises(NoMatchFound):
+        templating.url_for(request_for(app), "no:such-page")
+
+
+def test_templates_use_the_remembered_paths_and_are_not_re_read_on_every_render() -> None:
+    env = templating.build_templates().env
+
+    assert env.globals["url_for"] is templating._template_url_for
+    assert env.auto_reload is False
