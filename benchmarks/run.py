@@ -327,9 +327,9 @@ def speed(
     }
     times: dict[str, list[float]] = {name: [] for name in systems}
     order = list(systems)
-    for r in range(rounds):
+    for turn in range(rounds):
         # each round runs every system over all the queries, in a rotated order
-        for name in order[r % len(order) :] + order[: r % len(order)]:
+        for name in order[turn % len(order) :] + order[: turn % len(order)]:
             fn = systems[name]
             for q in queries[:3]:  # warm this system's caches
                 fn(q)
@@ -396,7 +396,7 @@ def machine() -> dict[str, str]:
             f"scipy {version('scipy')}, scikit-learn {version('scikit-learn')}, "
             f"bm25s {version('bm25s')}, PyStemmer {version('PyStemmer')}"
         ),
-        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]),
     }
 
 
