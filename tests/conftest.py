@@ -253,8 +253,21 @@ def make_settings(settings: Settings):  # type: ignore[no-untyped-def]
     return build
 
 
+def _postgres_skips(terminalreporter: pytest.TerminalReporter) -> list[str]:
+    """Why the PostgreSQL leg was skipped: noted in this process, or (under pytest-xdist,
+    where the tests run in worker processes) read from the skip reports they sent back."""
+    found = list(SKIPPED_POSTGRES)
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
+        if reason.startswith("Skipped: PostgreSQL at") and "is not reachable" in reason:
+            found.append(reason.removeprefix("Skipped: "))
+    return found
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if SKIPPED_POSTGRES:
+    skipped = _postgres_skips(terminalreporter)
+    if skipped:
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)
         terminalreporter.write_line(
@@ -262,7 +275,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             red=True,
             bold=True,
         )
-        terminalreporter.write_line(SKIPPED_POSTGRES[0], red=True)
+        terminalreporter.write_line(skipped[0], red=True)
         terminalreporter.write_line(
             "Start PostgreSQL or set TEST_POSTGRES_URL. CI sets REQUIRE_POSTGRES=1 to fail.",
             red=True,
