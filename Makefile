@@ -4,16 +4,18 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+comma := ,
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium axe-core lint bench assets clean
+.PHONY: help run test install install-test chromium wrk axe-core lint bench soak assets clean
 
 help:
 	@echo "make run    set up, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run linters, type checks and the whole test suite"
-	@echo "make bench  run the matcher benchmarks (writes docs/benchmarks.md)"
+	@echo "make bench  run the matcher and load benchmarks (writes docs/benchmarks.md)"
+	@echo "make soak   the fault suite: restarts PostgreSQL, kills the app, fills the disk"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "UrbanChallenge needs Python 3.11 or newer")'
@@ -36,20 +38,30 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test chromium axe-core
 
-# The browser tests drive Debian's Chromium (a test tool never downloads a browser):
-# installed here when missing, as root or through sudo. CHROMIUM_PATH names another one.
-chromium:
-	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 \
-		|| command -v chromium-browser >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+# Debian packages the project's own set-up installs when they are missing: as root, or
+# through sudo when that needs no password; otherwise it says what to install and stops.
+define apt_install
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else \
-		echo "The browser tests need Chromium. Install Debian's package as root" >&2; \
-		echo "(apt-get install chromium), or set CHROMIUM_PATH to a Chromium binary." >&2; \
+		echo "$(2) Install Debian's package as root (apt-get install $(1))$(3)." >&2; \
 		exit 1; \
 	fi
+endef
+
+# The browser tests drive Debian's Chromium (a test tool never downloads a browser).
+# CHROMIUM_PATH names another one.
+chromium:
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 \
+		|| command -v chromium-browser >/dev/null 2>&1; then :; else \
+	$(call apt_install,chromium,The browser tests need Chromium.,$(comma) or set CHROMIUM_PATH to a Chromium binary); fi
+
+# The load benchmark drives the pages with wrk.
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then :; else \
+	$(call apt_install,wrk,The load benchmark needs wrk.,); fi
 
 # axe-core (pinned in package.json) checks every page's accessibility in the browser tests.
 axe-core:
@@ -69,12 +81,19 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own databases.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/coverage run -m pytest
-	$(BIN)/coverage report
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench wrk
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.load
+
+# The fault suite (not part of `make test`; a few minutes). SOAK_RESTART_POSTGRES=0 keeps
+# the local PostgreSQL cluster running (it is restarted once by default).
+soak: $(VENV)/.installed-test
+	$(BIN)/python -m soak
 
 # Rebuild the committed GOV.UK Frontend CSS/JS (needs Node.js and npm).
 assets:

@@ -122,6 +122,7 @@ class Server:
     env: dict[str, str]
     log_path: Path
     port: int = field(default_factory=free_port)
+    serve_args: tuple[str, ...] = ()  # e.g. ("--workers", "2")
     process: asyncio.subprocess.Process | None = None
     starts: int = 0
 
@@ -146,6 +147,7 @@ class Server:
                 HOST,
                 "--port",
                 str(self.port),
+                *self.serve_args,
                 env=self.env,
                 cwd=PROJECT_ROOT,
                 stdout=log,
