@@ -90,10 +90,14 @@ bench: $(VENV)/.installed-bench wrk
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.load
 
-# The fault suite (not part of `make test`; a few minutes). SOAK_RESTART_POSTGRES=0 keeps
+# The fault suite (not part of `make test`; about 10 minutes). SOAK_RESTART_POSTGRES=0 keeps
 # the local PostgreSQL cluster running (it is restarted once by default).
+# Then the API fuzz again with SOAK_FUZZ_EXAMPLES generated requests per operation and database.
+SOAK_FUZZ_EXAMPLES ?= 150
 soak: $(VENV)/.installed-test
 	$(BIN)/python -m soak
+	SCHEMATHESIS_MAX_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider \
+		tests/security/test_api_fuzz.py
 
 # Rebuild the committed GOV.UK Frontend CSS/JS (needs Node.js and npm).
 assets:
