@@ -557,3 +557,27 @@ async def test_members_submitting_scores_at_once_each_count_once(
     assert codes == [200] * 3
     assert await Score.filter(submitted_at__isnull=False).count() == 3 * len(scene.criteria)
     assert await actions("score.submitted") == 3
+
+
+async def test_one_member_submitting_the_same_scores_at_once_counts_once(
+    client: httpx.AsyncClient,
+) -> None:
+    scene = await make_scene(proposals=1, reviewers=1)
+    path = f"/reviews/{scene.proposals[0].id}"
+    api = await api_as(client, scene.reviewers[0])
+    assert (await api.put(path, {"conflict": False})).status_code == 200
+    body = {
+        "conflict": False,
+        "submit": True,
+        "scores": [{"criterion": c.name, "score": 6, "comment": "Fine."} for c in scene.criteria],
+    }
+
+    # Saved as a draft first, so the racing submissions update rows rather than insert them
+    # (where the unique constraint alone would keep them apart).
+    assert (await api.put(path, {**body, "submit": False})).status_code == 200
+
+    codes = await race(lambda: api.put(path, body))
+
+    assert codes == [200] + [409] * (RACERS - 1)
+    assert await Score.filter(submitted_at__isnull=False).count() == len(scene.criteria)
+    assert await actions("score.submitted") == 1

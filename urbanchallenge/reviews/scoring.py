@@ -38,6 +38,7 @@ from urbanchallenge.reviews.services import (
     locked_challenge,
     now,
     quoted,
+    shared_locked_challenge,
     shortlisted_ids,
 )
 from urbanchallenge.validation import Errors, ValidationFailed, clean_text
@@ -272,7 +273,7 @@ async def declare(
         )
     async with in_transaction():
         await locked_challenge(found.challenge.id)
-        declaration = await ConflictDeclaration.get_or_none(
+        declaration = await ConflictDeclaration.select_for_update().get_or_none(
             proposal_id=proposal_id, member_id=member.id
         )
         if declaration is not None and declaration.has_conflict:
@@ -490,15 +491,18 @@ async def save_scores(
     cleaned = _validated(found, entries, complete=submit or require_complete)
 
     moment = now()
-    async with in_transaction():
-        challenge = await locked_challenge(found.challenge.id)
+    async with in_transaction() as conn:
+        # Other members' scores may go in alongside (a shared lock on the challenge); this
+        # member's own declaration row is locked, so their second submission waits for the
+        # first and then finds it final.
+        challenge = await shared_locked_challenge(conn, found.challenge.id)
         if lifecycle.status_of(
             challenge
         ) is not Status.SHORTLISTING or not await ShortlistEntry.exists(
             challenge_id=challenge.id, proposal_id=proposal_id
         ):
             raise NotFound("Proposal not found")
-        declaration = await ConflictDeclaration.get_or_none(
+        declaration = await ConflictDeclaration.select_for_update().get_or_none(
             proposal_id=proposal_id, member_id=member.id
         )
         if declaration is None or declaration.has_conflict:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -93,6 +94,21 @@ async def owned_challenge(officer: User, challenge_id: int) -> Challenge:
 async def locked_challenge(challenge_id: int) -> Challenge:
     """Re-read the challenge inside a transaction, holding its row until commit."""
     return await Challenge.select_for_update().get(id=challenge_id)
+
+
+async def shared_locked_challenge(conn: BaseDBAsyncClient, challenge_id: int) -> Challenge:
+    """Re-read the challenge inside the transaction ``conn``, keeping it from changing
+    until commit while letting others that only read it do the same.
+
+    On PostgreSQL a ``FOR SHARE`` lock: many members' scores go in at once, while a
+    transition or a decision (which take the row ``FOR UPDATE``) waits for them, and they
+    for it. SQLite runs one writing transaction at a time, so there is nothing to add.
+    """
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query(
+            'SELECT 1 FROM "challenge" WHERE "id" = $1 FOR SHARE', [challenge_id]
+        )
+    return await Challenge.get(id=challenge_id, using_db=conn)
 
 
 async def criteria_of(challenge_id: int) -> list[Criterion]:
