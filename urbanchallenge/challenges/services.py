@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -326,12 +327,8 @@ async def search_open(filters: Filters, now: datetime | None = None) -> Page:
 
 async def bodies_with_open_challenges(now: datetime | None = None) -> list[Organisation]:
     moment = now or now_utc()
-    ids = (
-        await Challenge.filter(**open_filter(moment))
-        .distinct()
-        .values_list("organisation_id", flat=True)
-    )
-    return await Organisation.filter(id__in=list(ids)).order_by("name")
+    with_open = Challenge.filter(**open_filter(moment)).values("organisation_id")
+    return await Organisation.filter(id__in=Subquery(with_open)).order_by("name")
 
 
 async def list_for_body(
