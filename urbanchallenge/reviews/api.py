@@ -412,16 +412,18 @@ async def put_review(call: ApiCall) -> Reply:
         raise ValidationFailed(
             {"scores": "You declared a conflict of interest, so you cannot send scores"}
         )
+    found = await scoring.assignment(call.actor, proposal_id)
     if entries or submit:
         # Check the scores first, so a request with bad scores saves no declaration either.
-        await scoring.check_scores(call.actor, proposal_id, entries, submit=submit)
-    found = await scoring.assignment(call.actor, proposal_id)
+        scoring.check_scores(found, entries, submit=submit)
     if found.declaration is None or found.declaration.has_conflict != conflict or conflict:
         found = await scoring.declare(
             call.actor, proposal_id, conflict, body.get("conflict_reason") or ""
         )
     if entries or submit:
-        found = await scoring.save_scores(call.actor, proposal_id, entries, submit=submit)
+        found = await scoring.save_scores(
+            call.actor, proposal_id, entries, submit=submit, loaded=found
+        )
     return Reply(200, assignment_json(found))
 
 

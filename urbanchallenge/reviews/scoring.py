@@ -157,10 +157,14 @@ def _status(declaration: ConflictDeclaration | None, scores: Sequence[Score]) ->
     return ReviewStatus.DRAFT if scores else ReviewStatus.NO_CONFLICT
 
 
-async def _assignments_in(member: User, challenges: Sequence[Challenge]) -> list[Assignment]:
+async def _assignments_in(
+    member: User, challenges: Sequence[Challenge], *, only: int | None = None
+) -> list[Assignment]:
+    """The member's assignments in ``challenges``; with ``only``, just that shortlisted
+    proposal's (the caller has checked it is on the shortlist)."""
     found: list[Assignment] = []
     for challenge in challenges:
-        ids = await shortlisted_ids(challenge.id)
+        ids = [only] if only is not None else await shortlisted_ids(challenge.id)
         if not ids:
             continue
         proposals = {
@@ -236,13 +240,16 @@ async def assignment(member: User, proposal_id: int) -> Assignment:
         challenge_id=challenge.id, user_id=member.id
     ):
         raise NotFound("Proposal not found")
-    found = [a for a in await _assignments_in(member, [challenge]) if a.proposal.id == proposal_id]
-    return found[0]
+    return (await _assignments_in(member, [challenge], only=proposal_id))[0]
 
 
 async def readable_assignment(member: User, proposal_id: int) -> Assignment:
     """As :func:`assignment`, but PermissionDenied if the member declared a conflict."""
-    found = await assignment(member, proposal_id)
+    return readable(await assignment(member, proposal_id))
+
+
+def readable(found: Assignment) -> Assignment:
+    """``found``, or PermissionDenied if the member declared a conflict with it."""
     if found.status is ReviewStatus.CONFLICTED:
         raise PermissionDenied(
             "You declared a conflict of interest with this proposal, so you cannot see or score it"
@@ -460,14 +467,13 @@ def _validated(found: Assignment, entries: Sequence[ScoreInput], *, complete: bo
     return cleaned
 
 
-async def check_scores(
-    member: User, proposal_id: int, entries: Sequence[ScoreInput], *, submit: bool = False
-) -> None:
-    """Refuse, as :func:`save_scores` would, scores that are not valid; save nothing.
+def check_scores(found: Assignment, entries: Sequence[ScoreInput], *, submit: bool = False) -> None:
+    """Refuse, as :func:`save_scores` would, scores that are not valid for the assignment
+    ``found``; save nothing.
 
     Lets a request that declares no conflict and scores in one go fail as a whole.
     """
-    _validated(await readable_assignment(member, proposal_id), entries, complete=submit)
+    _validated(readable(found), entries, complete=submit)
 
 
 async def save_scores(
@@ -477,6 +483,7 @@ async def save_scores(
     *,
     submit: bool = False,
     require_complete: bool = False,
+    loaded: Assignment | None = None,
 ) -> Assignment:
     """Save the member's scores as a draft and, with ``submit``, submit all of them.
 
@@ -485,7 +492,11 @@ async def save_scores(
     submitting). On any error nothing is saved. Submitted scores are final: a
     second submission, even a concurrent one, is refused and counts nothing twice.
     """
-    found = await readable_assignment(member, proposal_id)
+    # ``loaded``: the assignment as the caller just read it (what is checked again under
+    # the locks below is read afresh).
+    found = (
+        readable(loaded) if loaded is not None else await readable_assignment(member, proposal_id)
+    )
     if found.status is ReviewStatus.NOT_DECLARED:
         raise Conflict("Declare whether you have a conflict of interest before you score")
     cleaned = _validated(found, entries, complete=submit or require_complete)
