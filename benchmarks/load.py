@@ -336,7 +336,13 @@ async def scoring_plans(
 
     async def declare(client: traffic.Client) -> None:
         for pid in ids:
-            await traffic.must(await client.api("PUT", f"/reviews/{pid}", {"conflict": False}), 200)
+            # Idempotent, so tried again if the server had just closed this client's idle
+            # keep-alive connection (uvicorn closes them after 5 s) as it was reused.
+            for _ in range(3):
+                answer = await client.api("PUT", f"/reviews/{pid}", {"conflict": False})
+                if answer is not None:
+                    break
+            await traffic.must(answer, 200)
 
     await asyncio.gather(*(declare(c) for c in panel))
     scores = [
@@ -533,6 +539,12 @@ async def run(args: argparse.Namespace) -> list[Case]:
             write_block(body_text)
             print(f"Written to {DOC.relative_to(ROOT)}")
         return cases
+    except Exception:
+        log = workdir / "app.log"
+        if log.exists():
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+            print("The service's log ended with:", *tail, sep="\n", file=sys.stderr)
+        raise
     finally:
         if bare is not None:
             bare.terminate()
