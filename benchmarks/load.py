@@ -48,6 +48,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from benchmarks.machine import cpu_model
 from soak import server, traffic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,15 +392,7 @@ class Case:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores"
+    return f"{cpu_model()}, {os.cpu_count()} cores"
 
 
 def render(cases: list[Case], *, workers: int, seconds: float, warmup: float, note: str) -> str:
