@@ -169,6 +169,21 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
+TAG_MACRO = "govuk_frontend_jinja/components/tag/macro.html"
+
+
+@functools.lru_cache(maxsize=4096)
+def govuk_tag(text: str, classes: str = "") -> Markup:
+    """``govukTag({'text': text, 'classes': classes})``, each distinct tag rendered once.
+
+    For tags repeated down a page (the ranked list shows five shared terms on each of its
+    rows): the macro's output depends on nothing but these two strings.
+    """
+    macro = build_templates().env.get_template(TAG_MACRO).module.govukTag  # type: ignore[attr-defined]
+    rendered: Markup = macro({"text": text, "classes": classes})  # escaped by the macro
+    return rendered
+
+
 @functools.cache
 def build_templates() -> Jinja2Templates:
     """The one template environment, shared by every app in the process (it holds no state
@@ -188,6 +203,7 @@ def build_templates() -> Jinja2Templates:
         auto_reload=False,
     )
     env.globals["url_for"] = _template_url_for
+    env.globals["govuk_tag"] = govuk_tag
     env.filters["london"] = london
     env.filters["london_date"] = london_date
     env.filters["gbp"] = gbp

@@ -1,4 +1,5 @@
-"""What the load figures needed: route paths worked out once, templates read once.
+"""What the load figures needed: route paths worked out once, templates read once, tags
+rendered once.
 
 The speed itself is measured by `make bench` (docs/benchmarks.md); these tests only show
 the faster ways give exactly the answers the slower ones gave.
@@ -64,3 +65,22 @@ def test_templates_use_the_remembered_paths_and_are_not_re_read_on_every_render(
 
     assert env.globals["url_for"] is templating._template_url_for
     assert env.auto_reload is False
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("bus punctuality", "govuk-tag--grey"),
+        ("<script>alert(1)</script>", ""),
+        ("O'Neil & Co", "x"),
+    ],
+)
+def test_a_remembered_tag_is_the_macro_s_own_output_escaped(text: str, classes: str) -> None:
+    env = templating.build_templates().env
+    by_macro = env.from_string(
+        '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
+        "{{ govukTag({'text': text, 'classes': classes}) }}"
+    ).render(text=text, classes=classes)
+
+    assert templating.govuk_tag(text, classes) == templating.govuk_tag(text, classes) == by_macro
+    assert "<script>" not in templating.govuk_tag(text, classes)
