@@ -169,19 +169,57 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
-TAG_MACRO = "govuk_frontend_jinja/components/tag/macro.html"
+# GOV.UK Frontend components whose output depends on nothing but their parameters, and that
+# pages draw many times over (tags down a list) or identically on every view (the filters
+# of the challenge list): rendered once per distinct parameters, see :func:`remembered`.
+REMEMBERED_COMPONENTS = {
+    "tag": ("govuk_frontend_jinja/components/tag/macro.html", "govukTag"),
+    "select": ("govuk_frontend_jinja/components/select/macro.html", "govukSelect"),
+}
+Frozen = tuple[Any, ...] | str | int | float | bool | None
+
+
+def _frozen(value: Any) -> Frozen:
+    """A hashable copy of macro parameters that keeps Markup apart from plain text."""
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_frozen(v) for v in value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot remember a component given {type(value).__name__}")
+
+
+def _thawed(value: Frozen) -> Any:
+    if not isinstance(value, tuple):
+        return value
+    kind, inner = value
+    if kind == "markup":
+        return Markup(inner)  # noqa: S704 - it was Markup when it was frozen
+    if kind == "dict":
+        return {k: _thawed(v) for k, v in inner}
+    return [_thawed(v) for v in inner]
 
 
 @functools.lru_cache(maxsize=4096)
-def govuk_tag(text: str, classes: str = "") -> Markup:
-    """``govukTag({'text': text, 'classes': classes})``, each distinct tag rendered once.
-
-    For tags repeated down a page (the ranked list shows five shared terms on each of its
-    rows): the macro's output depends on nothing but these two strings.
-    """
-    macro = build_templates().env.get_template(TAG_MACRO).module.govukTag  # type: ignore[attr-defined]
-    rendered: Markup = macro({"text": text, "classes": classes})  # escaped by the macro
+def _render_component(component: str, params: Frozen) -> Markup:
+    path, name = REMEMBERED_COMPONENTS[component]
+    macro = getattr(build_templates().env.get_template(path).module, name)
+    rendered: Markup = macro(_thawed(params))  # escaped by the macro
     return rendered
+
+
+def remembered(component: str, params: dict[str, Any]) -> Markup:
+    """The GOV.UK ``component`` (a key of REMEMBERED_COMPONENTS) drawn with ``params``, as
+    its macro draws it, each distinct set of parameters rendered once per process."""
+    return _render_component(component, _frozen(params))
+
+
+def govuk_tag(text: str, classes: str = "") -> Markup:
+    """``govukTag({'text': text, 'classes': classes})``, remembered."""
+    return remembered("tag", {"text": text, "classes": classes})
 
 
 @functools.cache
@@ -204,6 +242,7 @@ def build_templates() -> Jinja2Templates:
     )
     env.globals["url_for"] = _template_url_for
     env.globals["govuk_tag"] = govuk_tag
+    env.globals["remembered"] = remembered
     env.filters["london"] = london
     env.filters["london_date"] = london_date
     env.filters["gbp"] = gbp

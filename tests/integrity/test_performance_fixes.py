@@ -8,6 +8,7 @@ the faster ways give exactly the answers the slower ones gave.
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import NoMatchFound
@@ -84,3 +85,37 @@ def test_a_remembered_tag_is_the_macro_s_own_output_escaped(text: str, classes: 
 
     assert templating.govuk_tag(text, classes) == templating.govuk_tag(text, classes) == by_macro
     assert "<script>" not in templating.govuk_tag(text, classes)
+
+
+def test_a_remembered_select_is_the_macro_s_own_output() -> None:
+    env = templating.build_templates().env
+    params = {
+        "id": "body",
+        "name": "body",
+        "label": {"text": "Public body", "classes": "govuk-label--s"},
+        "items": [
+            {"value": "", "text": "All public bodies", "selected": False},
+            {"value": "3", "text": "Sandwell <Metropolitan> & Co", "selected": True},
+        ],
+        "classes": "govuk-!-width-full",
+    }
+    by_macro = env.from_string(
+        '{% from "govuk_frontend_jinja/components/select/macro.html" import govukSelect %}'
+        "{{ govukSelect(params) }}"
+    ).render(params=params)
+
+    assert templating.remembered("select", params) == by_macro
+    assert templating.remembered("select", params) == by_macro  # and again, from memory
+    assert "&lt;Metropolitan&gt; &amp; Co" in by_macro
+
+
+def test_markup_and_plain_text_are_remembered_apart() -> None:
+    plain = templating.remembered("tag", {"text": "<b>bold</b>"})
+    marked = templating.remembered("tag", {"text": Markup("<b>bold</b>")})
+
+    assert "&lt;b&gt;" in plain and "<b>bold</b>" in marked
+
+
+def test_only_plain_parameters_can_be_remembered() -> None:
+    with pytest.raises(TypeError):
+        templating.remembered("tag", {"text": object()})
