@@ -31,6 +31,7 @@ from urbanchallenge.middleware import (
     SecurityHeadersMiddleware,
     SessionMiddleware,
 )
+from urbanchallenge.pagecache import PublicPages, PublicPagesInvalidation
 from urbanchallenge.proposals.routes import routes as proposal_routes
 from urbanchallenge.ranking.routes import routes as ranking_routes
 from urbanchallenge.ranking.worker import Worker
@@ -144,6 +145,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         # Mounted at the root, so it matches every path: keep it last.
         Mount("", routes=account_routes, name="accounts"),
     ]
+    seconds = settings.public_page_cache_seconds
+    public_pages = PublicPages(seconds) if seconds > 0 else None
     middleware = [
         # Outermost, so every answer below (a refused host, a body too large) has the headers.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
         Middleware(CSRFMiddleware, settings=settings),
         Middleware(SessionMiddleware, settings=settings),
+        Middleware(PublicPagesInvalidation, pages=public_pages),
     ]
     app = Starlette(
         debug=settings.debug,
@@ -167,4 +171,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     app.state.settings = settings
     app.state.templates = build_templates()
+    app.state.public_pages = public_pages
     return app
