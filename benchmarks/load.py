@@ -60,6 +60,25 @@ PAGE_P95_TARGET_MS = 100.0
 THROUGHPUT_TARGET = 0.25
 SEARCH = "bus punctuality"
 
+# A word no text contains, added with a count to a search so that each request asks for a
+# query never asked before (nothing can come from the public-page cache).
+UNIQUE_WORD = "+zqunique"
+
+UNIQUE_REQUESTS = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "UNIQUE_WORD" .. tid .. "n" .. counter)
+end
+""".replace("UNIQUE_WORD", UNIQUE_WORD)
+
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d %d %d %d %d %d\\n",
@@ -86,6 +105,7 @@ def bare_app() -> Starlette:
             body, media_type = bodies["PUT"]
         else:
             key = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            key = key.split(UNIQUE_WORD)[0]  # a query made unique answers as the plain one
             body, media_type = bodies[key]
         return Response(body, media_type=media_type)
 
@@ -241,7 +261,13 @@ PAUSE = (0.5, 1.5)  # seconds a paced user waits between answers, drawn uniforml
 
 
 async def paced_users(
-    base_url: str, path: str, headers: dict[str, str], *, seconds: float, seed: int = 7
+    base_url: str,
+    path: str,
+    headers: dict[str, str],
+    *,
+    seconds: float,
+    unique: bool = False,
+    seed: int = 7,
 ) -> Figures:
     """USERS users, each asking for ``path``, reading the answer, then pausing PAUSE seconds
     before the next request (closer to people than ``wrk``'s back-to-back requests): how
@@ -253,21 +279,24 @@ async def paced_users(
     began = time.perf_counter()
     ends = began + seconds
 
-    async def user(first_pause: float) -> None:
+    async def user(number: int, first_pause: float) -> None:
         nonlocal errors
         connection = Connection(host, int(port))
         try:
             await asyncio.sleep(first_pause)  # users arrive spread over one pause
+            asked = 0
             while time.perf_counter() < ends:
+                asked += 1
+                target = f"{path}{UNIQUE_WORD}{number}n{asked}" if unique else path
                 sent = time.perf_counter()
-                status = await connection.request("GET", path, headers, b"")
+                status = await connection.request("GET", target, headers, b"")
                 latencies.append(time.perf_counter() - sent)
                 errors += status != 200
                 await asyncio.sleep(rng.uniform(*PAUSE))
         finally:
             await connection.close()
 
-    await asyncio.gather(*(user(rng.uniform(0, PAUSE[1])) for _ in range(USERS)))
+    await asyncio.gather(*(user(n, rng.uniform(0, PAUSE[1])) for n in range(USERS)))
     quantiles = statistics.quantiles(latencies, n=100)
     return Figures(
         len(latencies),
@@ -538,13 +567,19 @@ async def run(args: argparse.Namespace) -> list[Case]:
         ranked_path = f"/matches/challenges/{ranked_id}"
         search_path = "/challenges/?q=" + SEARCH.replace(" ", "+")
         pages = [
-            (f"officer's ranked list ({proposal_count} proposals)", ranked_path, cookie),
-            ("public challenge list", "/challenges/", None),
-            (f"challenge list, search q='{SEARCH}'", search_path, None),
+            (f"officer's ranked list ({proposal_count} proposals)", ranked_path, cookie, False),
+            ("public challenge list (visitors not signed in)", "/challenges/", None, False),
+            (f"challenge list, search q='{SEARCH}', the same each time", search_path, None, False),
+            (
+                f"challenge list, search q='{SEARCH} <a new word each time>'",
+                search_path,
+                None,
+                True,
+            ),
         ]
         recorded: dict[str, dict[str, str]] = {}
         async with httpx.AsyncClient(base_url=app.base_url, timeout=30) as http:
-            for _, path, session in pages:
+            for _, path, session, _unique in pages:
                 response = await http.get(path, headers={"Cookie": session} if session else {})
                 assert response.status_code == 200, (path, response.status_code)
                 recorded[path] = {
@@ -565,12 +600,15 @@ async def run(args: argparse.Namespace) -> list[Case]:
         bodies = workdir / "bodies.json"
         bodies.write_text(json.dumps(recorded), encoding="utf-8")
         bare, bare_url = await start_bare(bodies, args.workers, workdir / "bare.log")
-        script = workdir / "percentiles.lua"
-        script.write_text(WRK_SCRIPT, encoding="utf-8")
+        same = workdir / "percentiles.lua"
+        same.write_text(WRK_SCRIPT, encoding="utf-8")
+        unique_script = workdir / "unique.lua"
+        unique_script.write_text(UNIQUE_REQUESTS + WRK_SCRIPT, encoding="utf-8")
 
         cases = []
-        for name, path, session in pages:
+        for name, path, session, unique in pages:
             headers = {"Cookie": session} if session else {}
+            script = unique_script if unique else same
             figures = []
             for base in (app.base_url, bare_url):
                 print(f"Measuring {name} on {base}", flush=True)
@@ -579,7 +617,9 @@ async def run(args: argparse.Namespace) -> list[Case]:
                     await wrk(base + path, seconds=args.seconds, headers=headers, script=script)
                 )
             print(f"Measuring {name} with {USERS} paced users", flush=True)
-            paced = await paced_users(app.base_url, path, headers, seconds=args.seconds)
+            paced = await paced_users(
+                app.base_url, path, headers, seconds=args.seconds, unique=unique
+            )
             cases.append(Case(name, "page", figures[0], figures[1], paced))
 
         print("Measuring score submissions", flush=True)
