@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from soak.server import free_port, prepare
 from tests.conftest import create_postgres_database, drop_postgres_database
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.api.core import Operation
@@ -62,27 +62,6 @@ DEMO = {
 PREFERRED = [Role.COUNCIL_OFFICER, Role.STARTUP_MEMBER, Role.REVIEWER, Role.ADMIN]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _cli(env: dict[str, str], *args: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "urbanchallenge",
-        *args,
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=300)
-    assert process.returncode == 0, output.decode()
-
-
 @dataclass
 class LiveApi:
     base: str
@@ -99,7 +78,7 @@ async def live_api(
     scratch = tmp_path_factory.mktemp("fuzz")
     postgres = not database_url.startswith("sqlite")
     url = await create_postgres_database() if postgres else f"sqlite://{scratch / 'fuzz.sqlite3'}"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -109,8 +88,7 @@ async def live_api(
         "MATCH_WORKER": "false",
         "URBANCHALLENGE_ENV_FILE": "/dev/null",
     }
-    await _cli(env, "migrate")
-    await _cli(env, "load-fixtures")
+    await prepare(env)  # migrate and load the demo data, as the fault suite does
     log = scratch / "server.log"
     with log.open("w") as out:
         server = await asyncio.create_subprocess_exec(
