@@ -31,7 +31,7 @@ from urbanchallenge.middleware import (
     SecurityHeadersMiddleware,
     SessionMiddleware,
 )
-from urbanchallenge.pagecache import PublicPages, PublicPagesInvalidation
+from urbanchallenge.pagecache import KeptPages, KeptPagesInvalidation
 from urbanchallenge.proposals.routes import routes as proposal_routes
 from urbanchallenge.ranking.routes import routes as ranking_routes
 from urbanchallenge.ranking.worker import Worker
@@ -118,7 +118,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             yield
             return
         await init_db(settings.database_url)
-        worker = Worker() if settings.run_worker else None
+        # The worker's new match scores make kept pages stale, as a change by a request does.
+        on_change = kept_pages.changed if kept_pages is not None else None
+        worker = Worker(on_change=on_change) if settings.run_worker else None
         if worker is not None:
             worker.start()
         try:
@@ -145,8 +147,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         # Mounted at the root, so it matches every path: keep it last.
         Mount("", routes=account_routes, name="accounts"),
     ]
-    seconds = settings.public_page_cache_seconds
-    public_pages = PublicPages(seconds) if seconds > 0 else None
+    seconds = settings.page_cache_seconds
+    kept_pages = KeptPages(seconds) if seconds > 0 else None
     middleware = [
         # Outermost, so every answer below (a refused host, a body too large) has the headers.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
@@ -156,7 +158,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
         Middleware(CSRFMiddleware, settings=settings),
         Middleware(SessionMiddleware, settings=settings),
-        Middleware(PublicPagesInvalidation, pages=public_pages),
+        Middleware(KeptPagesInvalidation, pages=kept_pages),
     ]
     app = Starlette(
         debug=settings.debug,
@@ -171,5 +173,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     app.state.settings = settings
     app.state.templates = build_templates()
-    app.state.public_pages = public_pages
+    app.state.kept_pages = kept_pages
     return app

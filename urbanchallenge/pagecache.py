@@ -1,37 +1,48 @@
-"""Public pages for visitors who are not signed in, kept for a few seconds.
+"""Pages kept for a few seconds, so that a rush of the same page is not rendered afresh for
+each person in it.
 
-The challenge list is the page most people see and the same for every visitor who is not
-signed in; under a rush (a challenge shared widely) rendering it afresh for each of them is
-most of the server's work. :class:`PublicPages` keeps each such page, by its address, for
-``PUBLIC_PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) in each process:
+Two kinds of page may be kept, each by opting in at its view (:func:`kept_page`):
 
-* only for visitors who are not signed in, and only answers 200;
-* every change made through this process (any request that is not GET, HEAD or OPTIONS)
-  makes everything kept so far stale at once, so this process never shows a page older than
-  its own last change; other processes and the clock (a challenge reaching its closing
-  time) are caught up with when the seconds run out;
-* each answer gets its own CSP nonce: the kept copy holds a marker where the nonce was.
+* the public challenge list, the page most people see: the same for every visitor who is not
+  signed in, kept by its address and shared between them (signed-in people get it fresh);
+* a page for one signed-in person (an officer's ranked list of proposals): kept by its
+  address *and the session*, so no one else is ever answered with it, and only after the
+  guards in front of the view have let that session in on this request.
 
-It is deliberately not an HTTP cache in front of the app (see docs/deploy.md): a shared
-copy would hand everyone the same nonce.
+:class:`KeptPages` keeps them for ``PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) in
+each process:
+
+* only answers 200;
+* every change made through this process (any request that is not GET, HEAD or OPTIONS, and
+  each run of the background matching worker) makes everything kept so far stale at once, so
+  this process never shows a page older than its own last change; other processes and the
+  clock (a challenge reaching its closing time) are caught up with when the seconds run out;
+* each answer gets its own CSP nonce, and its own session's CSRF token: the kept copy holds
+  markers where they were.
+
+It is deliberately not an HTTP cache in front of the app (see docs/deploy.md): a shared copy
+would hand everyone the same nonce, and signed-in pages are ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-Key = tuple[str, str, str, str]
+# scheme, host, path, query, and whose page it is ("" for visitors not signed in)
+Key = tuple[str, str, str, str, str]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class PublicPages:
+class KeptPages:
     """At most ``size`` pages, each usable for ``seconds`` and until the next change."""
 
     def __init__(
@@ -41,16 +52,27 @@ class PublicPages:
         self.size = size
         self.clock = clock
         self.generation = 0
-        # A marker no template writes, put where the nonce was.
-        self.marker = f"uc-nonce-{secrets.token_hex(16)}".encode()
+        # Markers no template writes, put where the nonce and the CSRF token were.
+        mark = secrets.token_hex(16)
+        self.nonce_marker = f"uc-nonce-{mark}".encode()
+        self.csrf_marker = f"uc-csrf-{mark}".encode()
         self._pages: OrderedDict[Key, tuple[bytes, float, int]] = OrderedDict()
+        # Pages being rendered now: others asking for one wait for it instead of rendering it
+        # too (when a kept page runs out under a rush, everyone in the rush would otherwise
+        # render it at once).
+        self.rendering: dict[Key, asyncio.Event] = {}
 
     def changed(self) -> None:
         """Something was changed through this process: nothing kept so far is used again."""
         self.generation += 1
         self._pages.clear()
 
-    def get(self, key: Key, nonce: str) -> bytes | None:
+    def _markers(self, nonce: str, csrf: str) -> Mapping[bytes, bytes]:
+        # An empty value is never replaced: b"".replace would put a marker between every byte.
+        values = {self.nonce_marker: nonce.encode(), self.csrf_marker: csrf.encode()}
+        return {marker: value for marker, value in values.items() if value}
+
+    def get(self, key: Key, nonce: str, csrf: str = "") -> bytes | None:
         found = self._pages.get(key)
         if found is None:
             return None
@@ -59,42 +81,82 @@ class PublicPages:
             del self._pages[key]
             return None
         self._pages.move_to_end(key)
-        return body.replace(self.marker, nonce.encode())
+        for marker, value in self._markers(nonce, csrf).items():
+            body = body.replace(marker, value)
+        return body
 
-    def put(self, key: Key, body: bytes, nonce: str, *, generation: int, began: float) -> None:
+    def put(
+        self,
+        key: Key,
+        body: bytes,
+        nonce: str,
+        csrf: str = "",
+        *,
+        generation: int,
+        began: float,
+    ) -> None:
         """Keep ``body``, rendered for the request that began at ``began`` when the
         generation was ``generation`` (a change since then means it may be out of date)."""
         if generation != self.generation:
             return
-        self._pages[key] = (body.replace(nonce.encode(), self.marker), began, generation)
+        for marker, value in self._markers(nonce, csrf).items():
+            body = body.replace(value, marker)
+        self._pages[key] = (body, began, generation)
         self._pages.move_to_end(key)
         while len(self._pages) > self.size:
             self._pages.popitem(last=False)
 
 
-async def public_page(request: Request, build: Callable[[], Awaitable[Response]]) -> Response:
-    """The page ``build`` makes, kept for a few seconds for visitors who are not signed in."""
-    pages: PublicPages | None = getattr(request.app.state, "public_pages", None)
+def _whose(request: Request) -> str | None:
+    """Whose page this is: "" for a visitor who is not signed in, a digest of the session
+    for someone signed in, None if it cannot be told (then nothing is kept)."""
     user = request.scope.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    token = request.scope.get("session_token")
+    if not token:
+        return None
+    return hashlib.sha256(f"{user.id}:{token}".encode()).hexdigest()  # type: ignore[union-attr]
+
+
+async def kept_page(
+    request: Request, build: Callable[[], Awaitable[Response]], *, signed_in: bool = False
+) -> Response:
+    """The page ``build`` makes, kept a few seconds: for visitors who are not signed in, and,
+    with ``signed_in``, for each signed-in session apart (the view's guards must already
+    have let the session in: a kept page is answered without calling ``build``)."""
+    pages: KeptPages | None = getattr(request.app.state, "kept_pages", None)
+    whose = _whose(request)
     nonce = request.scope.get("state", {}).get("csp_nonce", "")
-    if pages is None or getattr(user, "is_authenticated", False) or not nonce:
+    if pages is None or whose is None or (whose and not signed_in) or not nonce:
         return await build()
+    token_getter = request.scope.get("csrftoken")
+    csrf = token_getter() if whose and callable(token_getter) else ""
     url = request.url
-    key: Key = (url.scheme, url.netloc, url.path, url.query)
-    body = pages.get(key, nonce)
+    key: Key = (url.scheme, url.netloc, url.path, url.query, whose)
+    body = pages.get(key, nonce, csrf)
+    if body is None and (underway := pages.rendering.get(key)) is not None:
+        await underway.wait()
+        body = pages.get(key, nonce, csrf)
     if body is not None:
         return HTMLResponse(body)
     generation, began = pages.generation, pages.clock()
-    response = await build()
-    if response.status_code == 200 and isinstance(response, HTMLResponse):
-        pages.put(key, bytes(response.body), nonce, generation=generation, began=began)
+    done = pages.rendering.setdefault(key, asyncio.Event())
+    try:
+        response = await build()
+        if response.status_code == 200 and isinstance(response, HTMLResponse):
+            pages.put(key, bytes(response.body), nonce, csrf, generation=generation, began=began)
+    finally:
+        if pages.rendering.get(key) is done:
+            del pages.rendering[key]
+        done.set()
     return response
 
 
-class PublicPagesInvalidation:
-    """Tells the app's :class:`PublicPages` when a request may have changed something."""
+class KeptPagesInvalidation:
+    """Tells the app's :class:`KeptPages` when a request may have changed something."""
 
-    def __init__(self, app: ASGIApp, *, pages: PublicPages | None) -> None:
+    def __init__(self, app: ASGIApp, *, pages: KeptPages | None) -> None:
         self.app = app
         self.pages = pages
 

@@ -42,9 +42,9 @@ class Settings:
     # Recompute match scores in the background of each app process.
     run_worker: bool = True
     base_url: str = "http://127.0.0.1:8000"
-    # Seconds a public page is kept for visitors who are not signed in (urbanchallenge.
-    # pagecache); 0 turns it off. Off unless the environment says, so tests see every change.
-    public_page_cache_seconds: float = 0.0
+    # Seconds a page that opts in is kept (urbanchallenge.pagecache); 0 turns it off. Off
+    # unless the environment says, so tests see every change.
+    page_cache_seconds: float = 0.0
 
     @property
     def cookie_secure(self) -> bool:
@@ -105,9 +105,9 @@ def load_settings(
     if not hosts:
         raise SettingsError("ALLOWED_HOSTS must name at least one host.")
 
-    public_page_seconds = config("PUBLIC_PAGE_CACHE_SECONDS", cast=float, default=5.0)
-    if not 0 <= public_page_seconds <= 3600:
-        raise SettingsError("PUBLIC_PAGE_CACHE_SECONDS must be between 0 (off) and 3600.")
+    page_seconds = config("PAGE_CACHE_SECONDS", cast=float, default=5.0)
+    if not 0 <= page_seconds <= 3600:
+        raise SettingsError("PAGE_CACHE_SECONDS must be between 0 (off) and 3600.")
 
     return Settings(
         database_url=config("DATABASE_URL", default=DEFAULT_DATABASE_URL),
@@ -119,5 +119,5 @@ def load_settings(
         max_body_size=config("MAX_BODY_SIZE", cast=int, default=2 * 1024 * 1024),
         base_url=config("BASE_URL", default="http://127.0.0.1:8000"),
         run_worker=config("MATCH_WORKER", cast=bool, default=True),
-        public_page_cache_seconds=public_page_seconds,
+        page_cache_seconds=page_seconds,
     )

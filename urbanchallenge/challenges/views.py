@@ -15,7 +15,7 @@ from urbanchallenge.auth import current_user, requires, signed_in_user
 from urbanchallenge.challenges import forms, lifecycle, services
 from urbanchallenge.challenges.lifecycle import Status
 from urbanchallenge.challenges.models import SERVICE_AREA_LABELS, ServiceArea
-from urbanchallenge.pagecache import public_page
+from urbanchallenge.pagecache import kept_page
 from urbanchallenge.proposals import services as proposals
 from urbanchallenge.validation import ValidationFailed, clean_text
 from urbanchallenge.web import form_data, nav_section, render
@@ -95,7 +95,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 async def index(request: Request) -> Response:
     """The public list of open challenges, searched and filtered (kept a few seconds for
     visitors who are not signed in: urbanchallenge.pagecache)."""
-    return await public_page(request, lambda: _index(request))
+    return await kept_page(request, lambda: _index(request))
 
 
 async def _index(request: Request) -> Response:

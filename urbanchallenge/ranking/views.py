@@ -8,12 +8,19 @@ from starlette.responses import Response
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.auth import requires, signed_in_user
 from urbanchallenge.challenges.lifecycle import status_of
+from urbanchallenge.pagecache import kept_page
 from urbanchallenge.ranking import services
 from urbanchallenge.web import nav_section, render
 
 
 @requires(Role.COUNCIL_OFFICER)
 async def ranked(request: Request) -> Response:
+    """An owned challenge's ranked proposals, kept a few seconds for the officer's session
+    (urbanchallenge.pagecache): the page a panel's officer reloads while proposals arrive."""
+    return await kept_page(request, lambda: _ranked(request), signed_in=True)
+
+
+async def _ranked(request: Request) -> Response:
     user = signed_in_user(request)
     ranked = await services.ranked_list(user, request.path_params["id"])
     nav_section(request, "challenges:yours")

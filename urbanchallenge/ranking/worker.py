@@ -197,8 +197,11 @@ async def pending_count() -> int:
 class Worker:
     """Runs pending jobs in the background of the web app until stopped."""
 
-    def __init__(self, poll_interval: float = 2.0) -> None:
+    def __init__(
+        self, poll_interval: float = 2.0, *, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.poll_interval = poll_interval
+        self.on_change = on_change
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
@@ -218,7 +221,9 @@ class Worker:
     async def _loop(self) -> None:
         while True:
             try:
-                await run_pending(limit=50)
+                ran = await run_pending(limit=50)
+                if ran and self.on_change is not None:
+                    self.on_change()
             except asyncio.CancelledError:
                 raise
             except Exception:  # e.g. the database is briefly unreachable: try again later
