@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,7 +14,9 @@ from starlette.applications import Starlette
 from tests.conftest import PASSWORD, make_user, post_form, sign_in_as
 from urbanchallenge.accounts.models import Role, Session, SignInFailure, User
 from urbanchallenge.accounts.passwords import Hashing, default_hasher
+from urbanchallenge.accounts.services import SESSION_COLUMNS, USER_COLUMNS, _session_with_user
 from urbanchallenge.app import create_app
+from urbanchallenge.middleware import read_cookie
 from urbanchallenge.settings import Settings
 
 SESSION_COOKIE = "__Host-uc_session"
@@ -296,3 +300,54 @@ def test_production_hashing_is_argon2id_with_rfc_9106_memory() -> None:
     fields = default_hasher().hash("a long enough test passphrase").split("$")
     assert fields[1] == "argon2id"
     assert fields[3] == "m=65536,t=3,p=4"
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        (b"uc_session=abc123", "abc123"),
+        (b"csrftoken=x.y; uc_session=abc-_123; theme=dark", "abc-_123"),
+        (b"other_uc_session=nope; uc_session=yes", "yes"),
+        (b"uc_session_old=nope", None),
+        (b"uc_session=", None),
+        (b"uc_session", None),
+        (b"", None),
+        (b';;  ; =; uc_session="quoted"', '"quoted"'),
+        ("uc_session=caf\u00e9".encode(), "caf\u00c3\u00a9"),  # read as bytes, never fails
+    ],
+)
+def test_the_session_cookie_is_read_from_any_cookie_header(
+    header: bytes, found: str | None
+) -> None:
+    scope = {"type": "http", "headers": [(b"host", b"example"), (b"cookie", header)]}
+    assert read_cookie(scope, "uc_session") == found
+
+
+def test_no_cookie_header_means_no_session_cookie() -> None:
+    assert read_cookie({"type": "http", "headers": [(b"host", b"example")]}, "uc_session") is None
+
+
+async def test_a_session_cookie_with_a_quoted_or_odd_value_is_refused_not_an_error(
+    client: httpx.AsyncClient,
+) -> None:
+    for value in ('"quoted"', "a" * 129, "caf\u00e9", "%00"):
+        client.cookies.clear()
+        page = await client.get(
+            "/account", headers={"cookie": f"__Host-uc_session={value}".encode()}
+        )
+        assert page.status_code == 303, value
+        assert "/sign-in" in page.headers["location"]
+
+
+def test_the_written_out_session_query_reads_every_column_of_both_models_in_order() -> None:
+    source = inspect.getsource(_session_with_user)
+    queries = re.findall(r"execute_query\(\s*((?:'[^']*'\s*)+),", source)
+    assert len(queries) == 2  # PostgreSQL's and SQLite's
+    for query in queries:
+        text = "".join(re.findall(r"'([^']*)'", query))
+        selected = re.findall(r'\b([su])\."(\w+)"', text.split(" FROM ")[0])
+        assert selected == [("s", c) for c in SESSION_COLUMNS] + [("u", c) for c in USER_COLUMNS]
+    assert set(SESSION_COLUMNS) == Session._meta.db_fields
+    assert set(USER_COLUMNS) == User._meta.db_fields
+    assert len(SESSION_COLUMNS) == len(set(SESSION_COLUMNS))
+    assert len(USER_COLUMNS) == len(set(USER_COLUMNS))

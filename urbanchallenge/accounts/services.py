@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -307,7 +308,7 @@ async def load_session(token: str, settings: Settings) -> Session | None:
     """
     if not token or len(token) > 128:
         return None
-    session = await Session.get_or_none(token_hash=_token_hash(token)).prefetch_related("user")
+    session = await _session_with_user(_token_hash(token))
     if session is None:
         return None
     moment = now()
@@ -318,6 +319,62 @@ async def load_session(token: str, settings: Settings) -> Session | None:
     if moment - session.last_seen_at >= TOUCH_INTERVAL:
         session.last_seen_at = moment
         await session.save(update_fields=["last_seen_at"])
+    return session
+
+
+# The session and its user in one query, run by every signed-in request: written out rather
+# than built by the ORM's query builder each time, which cost more than the query itself.
+# tests/accounts/test_sign_in.py checks the columns against the models.
+SESSION_COLUMNS = (
+    "id",
+    "token_hash",
+    "user_id",
+    "created_at",
+    "last_seen_at",
+    "expires_at",
+    "ip_address",
+    "user_agent",
+)
+USER_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "password_hash",
+    "role",
+    "organisation_id",
+    "is_active",
+    "created_at",
+    "last_sign_in_at",
+)
+
+
+async def _session_with_user(token_hash: str) -> Session | None:
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(
+            'SELECT s."id", s."token_hash", s."user_id", s."created_at", s."last_seen_at", '
+            's."expires_at", s."ip_address", s."user_agent", u."id", u."email", u."name", '
+            'u."password_hash", u."role", u."organisation_id", u."is_active", u."created_at", '
+            'u."last_sign_in_at" FROM "user_session" s '
+            'JOIN "user_account" u ON u."id" = s."user_id" WHERE s."token_hash" = $1',
+            [token_hash],
+        )
+    else:
+        _, rows = await conn.execute_query(
+            'SELECT s."id", s."token_hash", s."user_id", s."created_at", s."last_seen_at", '
+            's."expires_at", s."ip_address", s."user_agent", u."id", u."email", u."name", '
+            'u."password_hash", u."role", u."organisation_id", u."is_active", u."created_at", '
+            'u."last_sign_in_at" FROM "user_session" s '
+            'JOIN "user_account" u ON u."id" = s."user_id" WHERE s."token_hash" = ?',
+            [token_hash],
+        )
+    if not rows:
+        return None
+    row = tuple(rows[0])
+    n = len(SESSION_COLUMNS)
+    session = Session._init_from_db(**dict(zip(SESSION_COLUMNS, row[:n], strict=True)))
+    user = User._init_from_db(**dict(zip(USER_COLUMNS, row[n:], strict=True)))
+    object.__setattr__(session, "_user", user)  # as the ORM's select_related attaches it
     return session
 
 
