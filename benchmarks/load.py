@@ -329,7 +329,7 @@ def _cookie_value(response: httpx.Response, prefix: str) -> str | None:
 
 async def officer_session(base_url: str, email: str) -> str:
     """Sign in through the form over plain HTTP (the cookies say Secure, so they are
-    carried by hand); return the Cookie header value."""
+    carried by hand); return the Cookie header value a browser would send afterwards."""
     from urbanchallenge.fixtures import DEMO_PASSWORD
 
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
@@ -345,7 +345,8 @@ async def officer_session(base_url: str, email: str) -> str:
         session = _cookie_value(signed_in, "uc_session")
         if signed_in.status_code != 303 or session is None:
             raise RuntimeError(f"the officer could not sign in: {signed_in.status_code}")
-        return session
+        # Both cookies, as a browser keeps them.
+        return f"{csrf}; {session}"
 
 
 async def scoring_plans(
@@ -607,6 +608,8 @@ async def run(args: argparse.Namespace) -> list[Case]:
 
         cases = []
         for name, path, session, unique in pages:
+            if args.only and args.only not in name:
+                continue
             headers = {"Cookie": session} if session else {}
             script = unique_script if unique else same
             figures = []
@@ -622,10 +625,12 @@ async def run(args: argparse.Namespace) -> list[Case]:
             )
             cases.append(Case(name, "page", figures[0], figures[1], paced))
 
-        print("Measuring score submissions", flush=True)
-        served = await submissions(app.base_url, plans, warmup=args.warmup_submissions)
-        from_memory = await submissions(bare_url, plans, warmup=args.warmup_submissions)
-        cases.append(Case("score submission (API PUT, submit)", "api", served, from_memory))
+        name = "score submission (API PUT, submit)"
+        if not args.only or args.only in name:
+            print("Measuring score submissions", flush=True)
+            served = await submissions(app.base_url, plans, warmup=args.warmup_submissions)
+            from_memory = await submissions(bare_url, plans, warmup=args.warmup_submissions)
+            cases.append(Case(name, "api", served, from_memory))
         body_text = render(
             cases,
             workers=args.workers,
@@ -663,9 +668,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=20, help="measured per user")
     parser.add_argument("--warmup-submissions", type=int, default=3, help="per user")
     parser.add_argument(
+        "--only", default="", help="measure only the cases whose name holds this text"
+    )
+    parser.add_argument(
         "--no-write", dest="write", action="store_false", help="print, do not write the doc"
     )
     args = parser.parse_args(argv)
+    if args.only:
+        args.write = False  # the doc shows whole runs only
     if shutil.which("wrk") is None:
         parser.error("wrk is needed for the page cases: apt-get install wrk")
     asyncio.run(run(args))
