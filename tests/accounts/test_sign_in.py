@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,12 @@ from starlette.applications import Starlette
 from tests.conftest import PASSWORD, make_user, post_form, sign_in_as
 from urbanchallenge.accounts.models import Role, Session, SignInFailure, User
 from urbanchallenge.accounts.passwords import Hashing, default_hasher
-from urbanchallenge.accounts.services import SESSION_COLUMNS, USER_COLUMNS, _session_with_user
+from urbanchallenge.accounts.services import (
+    SESSION_COLUMNS,
+    USER_COLUMNS,
+    _session_with_user,
+    load_session,
+)
 from urbanchallenge.app import create_app
 from urbanchallenge.middleware import read_cookie
 from urbanchallenge.settings import Settings
@@ -351,3 +357,29 @@ def test_the_written_out_session_query_reads_every_column_of_both_models_in_orde
     assert set(USER_COLUMNS) == User._meta.db_fields
     assert len(SESSION_COLUMNS) == len(set(SESSION_COLUMNS))
     assert len(USER_COLUMNS) == len(set(USER_COLUMNS))
+
+
+async def test_a_burst_of_requests_in_one_session_refreshes_it_once(
+    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await make_user(Role.COUNCIL_OFFICER)
+    await sign_in_as(client, user)
+    token = next(v for k, v in client.cookies.items() if k.endswith("uc_session"))
+    a_while_ago = datetime.now(UTC) - timedelta(minutes=5)
+    await Session.filter(user_id=user.id).update(last_seen_at=a_while_ago)
+    saves: list[int] = []
+    original = Session.save
+
+    async def counted(self: Session, *args: object, **kwargs: object) -> None:
+        saves.append(self.id)
+        await asyncio.sleep(0.05)  # a slow commit: the others arrive meanwhile
+        await original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Session, "save", counted)
+    loaded = await asyncio.gather(*(load_session(token, settings) for _ in range(20)))
+
+    assert all(s is not None and s.user_id == user.id for s in loaded)
+    assert len(saves) == 1
+    assert (await Session.get(user_id=user.id)).last_seen_at > a_while_ago + timedelta(minutes=4)
+    assert (await load_session(token, settings)) is not None
+    assert len(saves) == 1  # refreshed now: nothing to write

@@ -298,6 +298,10 @@ async def start_session(user: User, settings: Settings, ip_address: str, user_ag
 
 # Refresh last_seen_at at most this often, so reading pages is not a write per request.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# Sessions this process is refreshing now. A burst of requests in one session (reloads, many
+# tabs, a page and its assets) all find it due at once; without this each would queue its own
+# UPDATE behind the others' locks on the one row, holding a connection while it waits.
+_touching: set[int] = set()
 
 
 async def load_session(token: str, settings: Settings) -> Session | None:
@@ -316,9 +320,13 @@ async def load_session(token: str, settings: Settings) -> Session | None:
     if session.expires_at <= moment or idle_limit <= moment or not session.user.is_active:
         await session.delete()
         return None
-    if moment - session.last_seen_at >= TOUCH_INTERVAL:
-        session.last_seen_at = moment
-        await session.save(update_fields=["last_seen_at"])
+    if moment - session.last_seen_at >= TOUCH_INTERVAL and session.id not in _touching:
+        _touching.add(session.id)
+        try:
+            session.last_seen_at = moment
+            await session.save(update_fields=["last_seen_at"])
+        finally:
+            _touching.discard(session.id)
     return session
 
 
