@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 
 from tests.challenges.helpers import officer, opened
 from tests.conftest import csrf_token, make_user, post_form, sign_in_as
@@ -19,7 +21,7 @@ from tests.security.test_headers import check_inline_scripts
 from urbanchallenge.accounts.models import Role, User
 from urbanchallenge.app import create_app
 from urbanchallenge.challenges.models import Challenge
-from urbanchallenge.pagecache import KeptPages
+from urbanchallenge.pagecache import KeptPages, kept_page
 from urbanchallenge.proposals.models import Proposal
 from urbanchallenge.ranking import jobs, worker
 from urbanchallenge.settings import Settings, load_settings
@@ -313,3 +315,112 @@ async def test_the_matching_worker_drops_kept_pages_when_it_stores_new_scores(
     assert "Resident chatbot" in before.text
     assert pages.generation != generation
     assert "Renamed, then rescored" in after.text
+
+
+# ---------------------------------------------------------------- one render at a time
+
+
+class Renders:
+    """A page build that waits to be let go, counting how often it ran."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.go = asyncio.Event()
+        self.text = "first"
+
+    async def __call__(self) -> Response:
+        self.count += 1
+        text = self.text
+        await self.go.wait()
+        return HTMLResponse(f'<p>{text}</p><script nonce="{NONCE}"></script>')
+
+
+NONCE = "nonce-of-the-render"
+
+
+def visitor_request(pages: KeptPages, nonce: str) -> Request:
+    app = Starlette()
+    app.state.kept_pages = pages
+    scope = {
+        "type": "http",
+        "app": app,
+        "method": "GET",
+        "scheme": "https",
+        "server": ("testserver", 443),
+        "path": "/challenges/",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "state": {"csp_nonce": nonce},
+    }
+    return Request(scope)
+
+
+async def kept(pages: KeptPages, build: Renders, nonce: str = NONCE) -> str:
+    response = await kept_page(visitor_request(pages, nonce), build)
+    return bytes(response.body).decode()
+
+
+async def test_a_rush_for_a_page_that_ran_out_gets_the_old_copy_while_one_renders_it(
+    clock: Clock,
+) -> None:
+    pages, build = KeptPages(5, clock=clock), Renders()
+    build.go.set()
+    assert "first" in await kept(pages, build)
+    clock.now += 5.5
+    build.go.clear()
+    build.text = "second"
+
+    renderer = asyncio.create_task(kept(pages, build))
+    await asyncio.sleep(0)  # it starts rendering
+    waiting = [asyncio.create_task(kept(pages, build, nonce=f"n{i}")) for i in range(5)]
+    await asyncio.sleep(0.01)
+    answered_meanwhile = all(task.done() for task in waiting)
+    build.go.set()
+    fresh = await renderer
+    rush = [await task for task in waiting]
+
+    assert answered_meanwhile
+    assert build.count == 2
+    assert all("first" in page for page in rush)
+    assert [f'nonce="n{i}"' in page for i, page in enumerate(rush)] == [True] * 5
+    assert "second" in fresh
+    assert "second" in await kept(pages, build)
+
+
+async def test_after_a_change_the_rush_waits_for_the_new_page_instead(clock: Clock) -> None:
+    pages, build = KeptPages(5, clock=clock), Renders()
+    build.go.set()
+    await kept(pages, build)
+    pages.changed()
+    build.go.clear()
+    build.text = "after the change"
+
+    renderer = asyncio.create_task(kept(pages, build))
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(kept(pages, build, nonce=f"n{i}")) for i in range(5)]
+    await asyncio.sleep(0.01)
+    assert not any(task.done() for task in waiting)
+    build.go.set()
+    pages_seen = [await renderer, *[await task for task in waiting]]
+
+    assert build.count == 2  # the first render and the one after the change
+    assert all("after the change" in page for page in pages_seen)
+
+
+async def test_a_copy_older_than_twice_its_seconds_is_never_given(clock: Clock) -> None:
+    pages, build = KeptPages(5, clock=clock), Renders()
+    build.go.set()
+    await kept(pages, build)
+    clock.now += 10.0
+    build.go.clear()
+    build.text = "new"
+
+    renderer = asyncio.create_task(kept(pages, build))
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(kept(pages, build, nonce="late"))
+    await asyncio.sleep(0.01)
+    assert not waiter.done()
+    build.go.set()
+
+    assert "new" in await renderer and "new" in await waiter
+    assert build.count == 2

@@ -13,6 +13,9 @@ Two kinds of page may be kept, each by opting in at its view (:func:`kept_page`)
 each process:
 
 * only answers 200;
+* one render of a page per process at a time: when its seconds run out, the next request
+  renders it afresh and those that arrive meanwhile get the copy that ran out (never one
+  older than twice the seconds); after a change, they wait for the new one instead;
 * every change made through this process (any request that is not GET, HEAD or OPTIONS, and
   each run of the background matching worker) makes everything kept so far stale at once, so
   this process never shows a page older than its own last change; other processes and the
@@ -57,9 +60,8 @@ class KeptPages:
         self.nonce_marker = f"uc-nonce-{mark}".encode()
         self.csrf_marker = f"uc-csrf-{mark}".encode()
         self._pages: OrderedDict[Key, tuple[bytes, float, int]] = OrderedDict()
-        # Pages being rendered now: others asking for one wait for it instead of rendering it
-        # too (when a kept page runs out under a rush, everyone in the rush would otherwise
-        # render it at once).
+        # Pages being rendered now: others asking for one do not render it too (when a kept
+        # page runs out under a rush, everyone in the rush would otherwise render it at once).
         self.rendering: dict[Key, asyncio.Event] = {}
 
     def changed(self) -> None:
@@ -72,14 +74,23 @@ class KeptPages:
         values = {self.nonce_marker: nonce.encode(), self.csrf_marker: csrf.encode()}
         return {marker: value for marker, value in values.items() if value}
 
-    def get(self, key: Key, nonce: str, csrf: str = "") -> bytes | None:
+    def get(self, key: Key, nonce: str, csrf: str = "", *, ran_out: bool = False) -> bytes | None:
+        """The kept page for ``key`` with this answer's nonce and CSRF token, or None.
+
+        With ``ran_out``, a page whose seconds have run out (by no more than as many again)
+        is given too: for requests that arrive while it is being rendered afresh. A page
+        kept before a change is never given.
+        """
         found = self._pages.get(key)
         if found is None:
             return None
         body, kept_at, generation = found
-        if generation != self.generation or self.clock() - kept_at >= self.seconds:
+        if generation != self.generation:
             del self._pages[key]
             return None
+        age = self.clock() - kept_at
+        if age >= (2 * self.seconds if ran_out else self.seconds):
+            return None  # left in place, for ran_out requests while it is rendered again
         self._pages.move_to_end(key)
         for marker, value in self._markers(nonce, csrf).items():
             body = body.replace(marker, value)
@@ -136,8 +147,12 @@ async def kept_page(
     key: Key = (url.scheme, url.netloc, url.path, url.query, whose)
     body = pages.get(key, nonce, csrf)
     if body is None and (underway := pages.rendering.get(key)) is not None:
-        await underway.wait()
-        body = pages.get(key, nonce, csrf)
+        # Someone is rendering it afresh: the copy that has just run out does meanwhile
+        # (unless something changed since it was kept); otherwise wait for the new one.
+        body = pages.get(key, nonce, csrf, ran_out=True)
+        if body is None:
+            await underway.wait()
+            body = pages.get(key, nonce, csrf)
     if body is not None:
         return HTMLResponse(body)
     generation, began = pages.generation, pages.clock()
