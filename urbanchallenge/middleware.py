@@ -65,10 +65,14 @@ def add_security_headers(headers: MutableHeaders, scope: Scope, *, hsts: bool) -
     """Fill in the security headers on a response for ``scope`` (used outside middleware too:
     Starlette sends the 500 page from its outermost layer, past every middleware)."""
     nonce = scope.get("state", {}).get("csp_nonce") or secrets.token_urlsafe(18)
+    raw = headers.raw  # the message's own list: appended to in place
+    present = {key for key, _ in raw}
     for name, value in security_headers(
         nonce, path=scope["path"], https=scope.get("scheme") == "https", hsts=hsts
     ):
-        headers.setdefault(name, value)
+        key = name.lower().encode("latin-1")
+        if key not in present:  # one pass, not a scan of the list per header
+            raw.append((key, value.encode("latin-1")))
 
 
 class SecurityHeadersMiddleware:

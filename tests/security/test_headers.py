@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,6 +23,7 @@ from starlette.routing import Route
 from tests.conftest import csrf_token, make_user, sign_in_as
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.app import create_app
+from urbanchallenge.middleware import add_security_headers
 from urbanchallenge.security import security_txt
 from urbanchallenge.settings import Settings, SettingsError
 
@@ -268,3 +270,21 @@ def test_security_txt_expiry_moves_with_the_clock(settings: Settings) -> None:
     assert "Expires: 2032-02-28T00:00:00Z\n" in text
     assert "Canonical: https://challenges.example.gov.uk/.well-known/security.txt\n" in text
     assert "Contact: mailto:security@challenges.example.gov.uk\n" in text
+
+
+def test_a_header_the_response_set_itself_is_kept_and_not_doubled() -> None:
+    message = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [(b"cache-control", b"max-age=60"), (b"content-type", b"text/plain")],
+    }
+    scope = {"type": "http", "path": "/x", "scheme": "https", "state": {"csp_nonce": "abc"}}
+    add_security_headers(MutableHeaders(scope=message), scope, hsts=True)
+
+    names = [key for key, _ in message["headers"]]
+    assert len(names) == len(set(names))
+    headers = dict(message["headers"])
+    assert headers[b"cache-control"] == b"max-age=60"
+    assert b"'nonce-abc'" in headers[b"content-security-policy"]
+    assert headers[b"strict-transport-security"].startswith(b"max-age=")
+    assert headers[b"x-content-type-options"] == b"nosniff"
