@@ -29,6 +29,7 @@ async def test_the_app_pool_uses_the_apps_reset(db: str) -> None:
         pytest.skip("SQLite has no connection pool to reset")
     pool = connections.get("default")._pool  # type: ignore[attr-defined]
     assert pool._reset is database.reset_pooled_connection
+    assert pool._maxsize == database.POSTGRES_POOL_SIZE == 20
 
 
 async def test_an_unfinished_transaction_is_rolled_back_before_the_connection_is_reused(
@@ -125,3 +126,13 @@ def test_the_session_state_check_would_catch_each_kind() -> None:
         "UPDATE challenge SET title = $1",
     ):
         assert not SESSION_STATE.search(line), line
+
+
+def test_each_process_may_open_twenty_postgres_connections_unless_the_url_says() -> None:
+    default = database.tortoise_config("postgres://u@db.internal:5432/uc")
+    chosen = database.tortoise_config("postgres://u@db.internal:5432/uc?max_size=8&min_size=2")
+
+    assert default["connections"]["default"]["credentials"]["maxsize"] == "20"
+    credentials = chosen["connections"]["default"]["credentials"]
+    assert credentials["max_size"] == 8 and credentials["min_size"] == 2
+    assert credentials["reset"] is database.reset_pooled_connection

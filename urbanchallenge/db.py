@@ -74,6 +74,12 @@ def normalise_url(database_url: str) -> str:
     return f"sqlite://{raw_path}?{urlencode(query)}"
 
 
+# Connections each process may hold open (DATABASE_URL's ``maxsize`` overrides it). Tortoise's
+# default of 5 left requests queueing for a connection under 25 concurrent requests a
+# process, which tripled the slowest twentieth of page times in the load benchmark; the
+# pool only grows under load. See docs/deploy.md for the sum against max_connections.
+POSTGRES_POOL_SIZE = 20
+
 # A new PostgreSQL connection that has not been made in this many seconds is given up
 # (asyncpg waits 60 s by default): a request then gets the "unavailable" page quickly.
 POSTGRES_CONNECT_TIMEOUT = 10
@@ -99,6 +105,7 @@ def _connection(database_url: str) -> str | dict[str, Any]:
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     query.setdefault("timeout", str(POSTGRES_CONNECT_TIMEOUT))
+    query.setdefault("maxsize", str(POSTGRES_POOL_SIZE))
     config: dict[str, Any] = expand_db_url(urlunsplit(parts._replace(query=urlencode(query))))
     config["credentials"]["reset"] = reset_pooled_connection
     return config
