@@ -319,6 +319,19 @@ async def _sql(database_url: str, query: str) -> list[Any]:
         await conn.close()
 
 
+async def matching_settled(database_url: str, limit: float = 300.0) -> None:
+    """Wait for the matching workers to finish the jobs the preparation queued (its new
+    proposals and accounts), so that the pages are measured without a background refit
+    sharing the cores; say how long that took."""
+    began = time.monotonic()
+    while True:
+        rows = await _sql(database_url, "SELECT count(*) AS n FROM match_job WHERE attempts < 5")
+        if rows[0]["n"] == 0 or time.monotonic() - began > limit:
+            break
+        await asyncio.sleep(1.0)
+    print(f"Matching jobs left: {rows[0]['n']} after {time.monotonic() - began:.1f} s", flush=True)
+
+
 def _cookie_value(response: httpx.Response, prefix: str) -> str | None:
     for header in response.headers.get_list("set-cookie"):
         name, _, rest = header.partition("=")
@@ -606,6 +619,7 @@ async def run(args: argparse.Namespace) -> list[Case]:
         unique_script = workdir / "unique.lua"
         unique_script.write_text(UNIQUE_REQUESTS + WRK_SCRIPT, encoding="utf-8")
 
+        await matching_settled(url)
         cases = []
         for name, path, session, unique in pages:
             if args.only and args.only not in name:
