@@ -49,11 +49,14 @@ def cached_app(make_settings, clock: Clock) -> Starlette:  # type: ignore[no-unt
     return app
 
 
+def browser(app: Starlette) -> httpx.AsyncClient:
+    """A client of its own (cookies apart from every other) over HTTPS."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
+
+
 @pytest.fixture
 async def visitor(cached_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=cached_app), base_url="https://testserver"
-    ) as c:
+    async with browser(cached_app) as c:
         yield c
 
 
@@ -117,9 +120,7 @@ async def test_signed_in_people_never_get_a_kept_page(
     challenge = await opened(await officer(), title="Fly-tipping hotspots")
     await visitor.get("/challenges/")  # kept for visitors
     await rename(challenge, "Fly-tipping, renamed")
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=cached_app), base_url="https://testserver"
-    ) as member:
+    async with browser(cached_app) as member:
         # Signing in is a change, so sign in first and rename afterwards.
         await sign_in_as(member, await make_user(Role.STARTUP_MEMBER))
         await visitor.get("/challenges/")
@@ -191,9 +192,7 @@ def hidden_csrf(page: httpx.Response) -> str:
 async def ranked(cached_app: Starlette) -> AsyncIterator[tuple[str, httpx.AsyncClient, User]]:
     """A scored challenge's ranked list, and its officer signed in on the kept-pages app."""
     challenge, _good, _poor, owner = await scored_challenge()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=cached_app), base_url="https://testserver"
-    ) as client:
+    async with browser(cached_app) as client:
         await sign_in_as(client, owner)
         yield f"/matches/challenges/{challenge.id}", client, owner
 
@@ -226,11 +225,10 @@ async def test_a_kept_ranked_list_is_never_given_to_another_session(
     await officer_client.get(path)  # kept for this session
     colleague = await make_user(Role.COUNCIL_OFFICER, organisation=await owner.organisation)
     _, stranger = await public_body()
-    transport = httpx.ASGITransport(app=cached_app)
     async with (
-        httpx.AsyncClient(transport=transport, base_url="https://testserver") as same_body,
-        httpx.AsyncClient(transport=transport, base_url="https://testserver") as other_body,
-        httpx.AsyncClient(transport=transport, base_url="https://testserver") as visitor,
+        browser(cached_app) as same_body,
+        browser(cached_app) as other_body,
+        browser(cached_app) as visitor,
     ):
         await sign_in_as(same_body, colleague)
         await sign_in_as(other_body, stranger)
@@ -278,9 +276,7 @@ async def test_signing_out_or_losing_the_account_ends_a_kept_ranked_list_at_once
 ) -> None:
     path, officer_client, owner = ranked
     assert (await officer_client.get(path)).status_code == 200  # kept
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=cached_app), base_url="https://testserver"
-    ) as second:
+    async with browser(cached_app) as second:
         await sign_in_as(second, owner)
         assert (await second.get(path)).status_code == 200  # kept for this session too
         # The account is switched off behind the app's back (nothing through this process).
