@@ -312,7 +312,7 @@ async def paced_users(
 
 
 async def _sql(database_url: str, query: str) -> list[Any]:
-    conn = await server._admin(database_url)
+    conn = await server.admin_connection(database_url)
     try:
         return list(await conn.fetch(query))
     finally:

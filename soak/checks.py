@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from soak.server import _admin
+from soak.server import admin_connection
 from soak.traffic import Ledger, Write
 
 TABLES = {
@@ -58,7 +58,7 @@ async def read(database_url: str) -> Snapshot:
         from soak.server import sqlite_path
 
         return await asyncio.to_thread(_read_sqlite, sqlite_path(database_url))
-    conn = await _admin(database_url)
+    conn = await admin_connection(database_url)
     try:
         rows = {
             name: [dict(r) for r in await conn.fetch(f"SELECT {cols} FROM {name}")]  # noqa: S608

@@ -28,11 +28,14 @@ def postgres_server_url() -> str:
     return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
+    """``url`` with its database name replaced by ``name``."""
     return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
-async def _admin(url: str) -> Any:
+async def admin_connection(url: str, *, connect_timeout: float = 10) -> Any:
+    """A plain asyncpg connection to the database ``url`` names (the server's default
+    database if it names none): for creating, dropping and inspecting databases."""
     parts = urlsplit(url)
     return await asyncpg.connect(
         host=parts.hostname,
@@ -40,25 +43,25 @@ async def _admin(url: str) -> Any:
         user=parts.username,
         password=parts.password,
         database=parts.path.lstrip("/") or "postgres",
-        timeout=10,
+        timeout=connect_timeout,
     )
 
 
 async def create_postgres_database() -> str:
     """A new, empty database on the test server; its URL."""
     name = f"uc_soak_{secrets.token_hex(5)}"
-    conn = await _admin(postgres_server_url())
+    conn = await admin_connection(postgres_server_url())
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return _with_database(postgres_server_url(), name)
+    return with_database(postgres_server_url(), name)
 
 
 async def drop_postgres_database(url: str) -> None:
     name = urlsplit(url).path.lstrip("/")
     assert name.startswith("uc_soak_") and name.replace("_", "").isalnum(), name
-    conn = await _admin(postgres_server_url())
+    conn = await admin_connection(postgres_server_url())
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

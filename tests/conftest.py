@@ -14,7 +14,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -23,6 +23,7 @@ from argon2 import PasswordHasher, Type
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
+from soak.server import admin_connection, postgres_server_url, with_database
 from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role, User
 from urbanchallenge.accounts.passwords import Hashing
 from urbanchallenge.app import create_app
@@ -30,40 +31,19 @@ from urbanchallenge.db import close_db, init_db
 from urbanchallenge.migrations import upgrade
 from urbanchallenge.settings import Settings
 
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
 PASSWORD = "a long enough test passphrase"
 SKIPPED_POSTGRES: list[str] = []
-
-
-def postgres_server_url() -> str:
-    return os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 
 
 def postgres_required() -> bool:
     return os.environ.get("REQUIRE_POSTGRES", "") not in {"", "0", "false", "no"}
 
 
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-async def _postgres_admin(url: str) -> asyncpg.Connection:
-    parts = urlsplit(url)
-    return await asyncpg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        database=parts.path.lstrip("/") or "postgres",
-        timeout=5,
-    )
-
-
 async def create_postgres_database() -> str:
     """Create an empty database for this run; return its URL. Skip or fail if no server."""
     server = postgres_server_url()
     try:
-        conn = await _postgres_admin(server)
+        conn = await admin_connection(server, connect_timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         message = f"PostgreSQL at {server} is not reachable ({exc.__class__.__name__}: {exc})"
         if postgres_required():
@@ -81,7 +61,7 @@ async def create_postgres_database() -> str:
 async def drop_postgres_database(url: str) -> None:
     name = urlsplit(url).path.lstrip("/")
     assert re.fullmatch(r"uc_test_[0-9a-f]+", name), name
-    conn = await _postgres_admin(postgres_server_url())
+    conn = await admin_connection(postgres_server_url())
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

@@ -21,9 +21,10 @@ from starlette.applications import Starlette
 from tortoise import connections
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
+from soak.server import admin_connection, postgres_server_url
 from tests.api.conftest import ApiClient
 from tests.challenges.helpers import api_client, officer, opened
-from tests.conftest import _postgres_admin, make_user, postgres_server_url, sign_in_as
+from tests.conftest import make_user, sign_in_as
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.audit.models import AuditEvent
 from urbanchallenge.challenges import services as challenges
@@ -316,7 +317,7 @@ async def test_the_app_reconnects_by_itself_after_postgresql_drops_every_connect
     challenge = await opened(await officer())
     assert (await client.get(f"/challenges/{challenge.id}")).status_code == 200
     name = urlsplit(database_url).path.lstrip("/")
-    admin = await _postgres_admin(postgres_server_url())
+    admin = await admin_connection(postgres_server_url())
     try:
         # Only the connections open now: the app's background worker may open a new one
         # the moment its old one dies, and that one is the recovery under test.
