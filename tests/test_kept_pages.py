@@ -420,3 +420,26 @@ async def test_a_copy_older_than_twice_its_seconds_is_never_given(clock: Clock) 
 
     assert "new" in await renderer and "new" in await waiter
     assert build.count == 2
+
+
+async def test_a_worker_run_that_fails_part_way_still_drops_kept_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some jobs may have stored their scores before the failure."""
+    changes: list[int] = []
+
+    async def fails(limit: int | None = None) -> int:
+        raise OSError("the database went away after the first job")
+
+    monkeypatch.setattr(worker, "run_pending", fails)
+    background = worker.Worker(poll_interval=0.05, on_change=lambda: changes.append(1))
+    background.start()
+    try:
+        for _ in range(100):
+            if changes:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await background.stop()
+
+    assert changes

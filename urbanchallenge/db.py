@@ -74,7 +74,7 @@ def normalise_url(database_url: str) -> str:
     return f"sqlite://{raw_path}?{urlencode(query)}"
 
 
-# Connections each process may hold open (DATABASE_URL's ``maxsize`` overrides it). Tortoise's
+# Connections each process may hold open (``max_size`` in DATABASE_URL overrides it). Tortoise's
 # default of 5 left requests queueing for a connection under 25 concurrent requests a
 # process, which tripled the slowest twentieth of page times in the load benchmark; the
 # pool only grows under load. See docs/deploy.md for the sum against max_connections.

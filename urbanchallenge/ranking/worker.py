@@ -218,16 +218,20 @@ class Worker:
                 await self._task
             self._task = None
 
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
     async def _loop(self) -> None:
         while True:
             try:
-                ran = await run_pending(limit=50)
-                if ran and self.on_change is not None:
-                    self.on_change()
+                if await run_pending(limit=50):
+                    self._changed()
             except asyncio.CancelledError:
                 raise
             except Exception:  # e.g. the database is briefly unreachable: try again later
                 log.exception("The matching worker could not run jobs")
+                self._changed()  # some may have run before it failed
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
