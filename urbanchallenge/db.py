@@ -208,6 +208,35 @@ def _trouble_of_one(exc: BaseException) -> Trouble | None:
     return None
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from or during, first to last."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in found):
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` says a pooled PostgreSQL connection had died before it was used
+    (its server process was ended: a restart, a failover, an administrator), rather than
+    that the server cannot be reached now. A new connection may well work."""
+    return any(
+        isinstance(
+            e,
+            asyncpg.exceptions.AdminShutdownError  # 57P01, sent as its process was ended
+            | asyncpg.exceptions.ConnectionDoesNotExistError  # 08003, found closed mid-query
+            | ConnectionResetError,
+        )
+        or (isinstance(e, asyncpg.InterfaceError) and "closed" in str(e))
+        # The pool could not reset a connection that broke half-way through a query (it is
+        # terminated and replaced): see _trouble_of_one.
+        or (isinstance(e, asyncpg.InternalClientError) and "another operation" in str(e))
+        for e in _chain(exc)
+    )
+
+
 def trouble(exc: BaseException) -> Trouble | None:
     """Whether ``exc`` (or an exception it was raised from) says the database is
     unreachable or full, rather than that the code or the query is wrong.
@@ -216,12 +245,8 @@ def trouble(exc: BaseException) -> Trouble | None:
     SQLite's in its own OperationalError, sometimes only as the implicit context;
     a failed rollback after a broken connection hides the first error the same way.
     """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in _chain(exc):
         found = _trouble_of_one(current)
         if found is not None:
             return found
-        current = current.__cause__ or current.__context__
     return None

@@ -16,7 +16,7 @@ from starlette.authentication import UnauthenticatedUser
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from urbanchallenge.db import Trouble, trouble
+from urbanchallenge.db import Trouble, lost_connection, trouble
 from urbanchallenge.settings import Settings
 
 log = logging.getLogger("urbanchallenge")
@@ -291,6 +291,12 @@ class DatabaseTroubleMiddleware:
     asyncpg's pool drops a connection that broke and opens a new one when one is next
     needed, and SQLite reopens nothing (its one connection stays usable). An error after
     the answer started cannot be answered again and is raised as it is.
+
+    A request that only reads (GET, HEAD, OPTIONS) and met a pooled connection that had
+    died while idle (PostgreSQL restarted or ended it; the pool learns of it only when the
+    connection is next used) is tried once more before anything is answered, so that the
+    first visitor after a restart does not get the 503 page for a connection that a new
+    one would replace. Requests that change something are never tried twice.
     """
 
     def __init__(self, app: ASGIApp, *, respond: TroubleResponder | None = None) -> None:
@@ -302,6 +308,7 @@ class DatabaseTroubleMiddleware:
             await self.app(scope, receive, send)
             return
         started = False
+        received: list[Message] = []
 
         async def watched(message: Message) -> None:
             nonlocal started
@@ -309,8 +316,29 @@ class DatabaseTroubleMiddleware:
                 started = True
             await send(message)
 
+        async def recorded() -> Message:
+            message = await receive()
+            received.append(message)
+            return message
+
+        retry = scope.get("method") in {"GET", "HEAD", "OPTIONS"}
         try:
-            await self.app(scope, receive, watched)
+            try:
+                await self.app(scope, recorded if retry else receive, watched)
+            except Exception as exc:
+                if not (retry and not started and lost_connection(exc)):
+                    raise
+                log.info(
+                    "A pooled database connection had died; trying %s %s again on another",
+                    scope.get("method", ""),
+                    scope.get("path", ""),
+                )
+                replay = iter(list(received))
+
+                async def replayed() -> Message:
+                    return next(replay, None) or await receive()
+
+                await self.app(scope, replayed, watched)
         except Exception as exc:
             found = trouble(exc)
             if found is None or started:

@@ -12,12 +12,14 @@ import asyncio
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 from tortoise import connections
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
@@ -28,7 +30,8 @@ from tests.conftest import make_user, sign_in_as
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.audit.models import AuditEvent
 from urbanchallenge.challenges import services as challenges
-from urbanchallenge.db import Trouble, trouble
+from urbanchallenge.db import Trouble, lost_connection, trouble
+from urbanchallenge.middleware import DatabaseTroubleMiddleware
 from urbanchallenge.proposals.models import EligibilityAnswer, Proposal
 from urbanchallenge.ranking.models import MatchJob
 
@@ -346,3 +349,96 @@ async def test_the_app_reconnects_by_itself_after_postgresql_drops_every_connect
         response = await client.get(f"/challenges/{challenge.id}")
         assert response.status_code == 200
     assert (await client.get("/_status")).json()["database"]["reachable"] is True
+
+
+# ------------------------------------------- a pooled connection that died while idle
+
+
+@pytest.mark.parametrize(
+    ("exc", "lost"),
+    [
+        (asyncpg.exceptions.AdminShutdownError("terminating connection"), True),
+        (asyncpg.ConnectionDoesNotExistError("connection was closed in the middle"), True),
+        (asyncpg.InterfaceError("connection is closed"), True),
+        (ConnectionResetError(104, "Connection reset by peer"), True),
+        (
+            asyncpg.InternalClientError(
+                "cannot switch to state 12; another operation (2) is in progress"
+            ),
+            True,
+        ),
+        (asyncpg.CannotConnectNowError("the database system is starting up"), False),
+        (ConnectionRefusedError(111, "Connect call failed"), False),
+        (TimeoutError(), False),
+        (asyncpg.DiskFullError("no space left"), False),
+        (RuntimeError("a bug"), False),
+    ],
+)
+def test_a_connection_that_died_while_idle_is_told_from_a_server_that_is_down(
+    exc: BaseException, lost: bool
+) -> None:
+    assert lost_connection(exc) is lost
+    wrapped = RuntimeError("while rolling back")
+    wrapped.__context__ = exc
+    assert lost_connection(wrapped) is lost
+
+
+def flaky_app(failures: int, calls: list[str]) -> Any:
+    """An app whose first ``failures`` requests meet a connection that died while idle;
+    it reads the request body, as a form or a JSON view would."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        body = (await receive()).get("body", b"")
+        calls.append(body.decode())
+        if len(calls) <= failures:
+            raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"answered " + body})
+
+    return app
+
+
+async def ask(app: Any, method: str, body: bytes = b"") -> httpx.Response:
+    async def answered(scope: Scope, receive: Receive, send: Send) -> None:
+        await DatabaseTroubleMiddleware(app, respond=refuse)(scope, receive, send)
+
+    async def refuse(scope: Scope, receive: Receive, send: Send, found: Trouble) -> None:
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": found.value.encode()})
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=answered), base_url="https://testserver"
+    ) as http:
+        return await http.request(method, "/", content=body)
+
+
+async def test_a_read_that_met_a_dead_pooled_connection_is_answered_from_a_new_one() -> None:
+    calls: list[str] = []
+    response = await ask(flaky_app(1, calls), "GET")
+
+    assert response.status_code == 200
+    assert len(calls) == 2
+
+
+async def test_a_change_that_met_a_dead_pooled_connection_is_never_tried_twice() -> None:
+    calls: list[str] = []
+    response = await ask(flaky_app(1, calls), "POST", b"title=Bins")
+
+    assert response.status_code == 503
+    assert calls == ["title=Bins"]
+
+
+async def test_a_read_is_tried_twice_at_most() -> None:
+    calls: list[str] = []
+    response = await ask(flaky_app(5, calls), "GET", b"")
+
+    assert response.status_code == 503 and response.text == "unavailable"
+    assert len(calls) == 2
+
+
+async def test_the_second_try_reads_the_same_request() -> None:
+    calls: list[str] = []
+    response = await ask(flaky_app(1, calls), "OPTIONS", b"echo")
+
+    assert response.status_code == 200 and response.text == "answered echo"
+    assert calls == ["echo", "echo"]
