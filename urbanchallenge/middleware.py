@@ -21,6 +21,9 @@ from urbanchallenge.settings import Settings
 
 log = logging.getLogger("urbanchallenge")
 
+# Methods that only read: a request with one of them may be tried again and changes nothing.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -321,7 +324,7 @@ class DatabaseTroubleMiddleware:
             received.append(message)
             return message
 
-        retry = scope.get("method") in {"GET", "HEAD", "OPTIONS"}
+        retry = scope.get("method") in SAFE_METHODS
         try:
             try:
                 await self.app(scope, recorded if retry else receive, watched)

@@ -40,9 +40,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from urbanchallenge.middleware import SAFE_METHODS
+
 # scheme, host, path, query, and whose page it is ("" for visitors not signed in)
 Key = tuple[str, str, str, str, str]
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class KeptPages:
