@@ -325,6 +325,10 @@ class DatabaseTroubleMiddleware:
             return message
 
         retry = scope.get("method") in SAFE_METHODS
+        # Routing writes into the scope (a mount's root_path, the endpoint): the second try
+        # starts from the scope as it came in, or it would be routed from where the first
+        # left off.
+        arrived = dict(scope)
         try:
             try:
                 await self.app(scope, recorded if retry else receive, watched)
@@ -336,6 +340,8 @@ class DatabaseTroubleMiddleware:
                     scope.get("method", ""),
                     scope.get("path", ""),
                 )
+                scope.clear()
+                scope.update(arrived)
                 replay = iter(list(received))
 
                 async def replayed() -> Message:

@@ -19,6 +19,9 @@ import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 from tortoise import connections
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
@@ -442,3 +445,26 @@ async def test_the_second_try_reads_the_same_request() -> None:
 
     assert response.status_code == 200 and response.text == "answered echo"
     assert calls == ["echo", "echo"]
+
+
+async def test_the_second_try_is_routed_afresh_through_mounts() -> None:
+    """Routing writes the mount's path into the scope; a second try from that scope would
+    miss the route and answer 404."""
+    calls: list[str] = []
+
+    async def page(request: Request) -> Response:
+        calls.append(request.url.path)
+        if len(calls) == 1:
+            raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
+        return PlainTextResponse(f"challenge {request.path_params['id']}")
+
+    # A bare router: in the app this middleware sits inside Starlette's error handling.
+    routed = Router(routes=[Mount("/challenges", routes=[Route("/{id:int}", page)])])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=DatabaseTroubleMiddleware(routed)),
+        base_url="https://testserver",
+    ) as http:
+        response = await http.get("/challenges/7")
+
+    assert response.status_code == 200 and response.text == "challenge 7"
+    assert calls == ["/challenges/7", "/challenges/7"]
