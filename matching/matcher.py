@@ -15,17 +15,21 @@ How a ranking is found
 ----------------------
 The postings of the query's terms (the documents holding each term, with its weight there) are
 summed into an approximate score for every document in one single-precision sparse product: one
-pass over those postings, and no other document is touched. The documents whose approximate
-score lies within the product's rounding bound of the k-th best are then scored exactly, in
-double precision, from their own rows of term counts, always adding the shared terms in the same
-(term-number) order. The ``k`` hits and their scores are therefore exactly those of a full
-double-precision scan; a document's score never depends on which other documents are indexed;
-and each hit's term contributions, computed from the same row, add up to its score.
+pass over those postings, read in place, and no other document is touched. The k-th best
+approximate score is found from the maxima of blocks of 256 scores (the k-th largest block
+maximum bounds it from below, leaving a few dozen scores to look at), and the ``k`` documents
+with the best approximate scores are scored exactly: the smallest of those exact scores is a
+lower bound of the k-th best exact score. The documents whose approximate score lies within the
+product's rounding bound of that lower bound are then scored exactly, in double precision, from
+their own rows of term counts, always adding the shared terms in the same (term-number) order.
+The ``k`` hits and their scores are therefore exactly those of a full double-precision scan; a
+document's score never depends on which other documents are indexed; and each hit's term
+contributions, computed from the same row, add up to its score.
 
 A long query also holds many common words, each with long postings and a small weight. For
 every term held by more than 0.1 % of the documents the index keeps its largest weight, so a
 query term's largest possible contribution is known. The weakest terms, up to a small total of
-such bounds (and never more than 15 % of the k-th best score the product finds), are left out of
+such bounds (and never more than 15 % of the lower bound of the k-th best score), are left out of
 the product (as in MaxScore), and the rescoring window is widened by that total: a document
 that could still reach the top k on those terms is rescored exactly like the others. When the
 window would hold too many documents, the skipped terms are scored after all. Skipping changes
@@ -60,8 +64,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from os import PathLike
 from typing import Any, Self
@@ -95,6 +100,8 @@ _SKIP_BUDGET = 0.005
 _SKIP_SHARE = 0.15
 # bounds are kept for terms in at least this many documents (and 0.1 % of them)
 _BOUND_MIN_DF = 64
+# _kth first takes the maximum of each block of this many values
+_KTH_BLOCK = 256
 # beyond this many documents to rescore, scoring every term in the product is cheaper
 _MAX_CANDIDATES = 500
 # up to this many documents, rank_many scores a batch of queries in one sparse product; beyond
@@ -1247,8 +1254,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         """Approximate scores of the main block over the query terms at ``positions``."""
         if positions.size == 0:
             return np.zeros(self._n_main, np.float32)
-        out: Float32Array = self._index[q.terms[positions]].T @ q.w32[positions]
-        return out
+        return _postings_product(self._index, q.terms[positions], q.w32[positions])
 
     def _top(self, q: _Query, k: int) -> list[tuple[int, float]]:
         """The ``k`` best (slot, exact score) pairs for one query, best first.
@@ -1271,24 +1277,34 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if len(self._ids) > nm:
             approx[nm:] = self._approx_delta(q)
         self._drop_removed(approx)
-        kth = self._kth(approx, k)
+        lower = self._lower(q, approx, k)
         if skip:
-            # skip no more than a small share of the k-th best score: score the rest too (the
-            # k-th best found so far stays a lower bound of the true one)
-            still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * kth, side="right"))
+            # skip no more than a small share of the k-th best score: score the rest too
+            still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * lower, side="right"))
             if still < skip:
                 approx[:nm] += self._product(q, np.sort(order[still:skip]))
                 self._drop_removed(approx)
                 skip = still
         slack = float(ladder[skip - 1]) if skip else 0.0
-        hits = self._select(q, approx, k, kth, slack)
+        hits = self._select(q, approx, k, lower, slack)
         if hits is None:
             # the skipped terms could matter: score them too
             approx[:nm] += self._product(q, np.sort(order[:skip]))
             self._drop_removed(approx)
-            hits = self._select(q, approx, k, self._kth(approx, k), 0.0)
+            hits = self._select(q, approx, k, lower, 0.0)
             assert hits is not None  # nothing is skipped now
         return hits
+
+    def _lower(self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int) -> float:
+        """A lower bound of the k-th best exact score: the smallest exact score of the ``k``
+        documents with the best approximate scores (0 if fewer than ``k`` are above 0)."""
+        kth = self._kth(approx, k)
+        if kth <= 0:
+            return 0.0
+        best = np.flatnonzero(approx >= kth)
+        if best.size > k:
+            best = best[np.argpartition(approx[best], best.size - k)[best.size - k :]]
+        return float(self._exact(q, best).min())
 
     def _drop_removed(self, approx: npt.NDArray[np.floating[Any]]) -> None:
         if self._n_dead:
@@ -1302,6 +1318,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             return 0.0
         if k >= n:
             return float(approx.min())
+        blocks = n // _KTH_BLOCK
+        if blocks > k:
+            # k blocks have a maximum at least the k-th largest block maximum, so at least k
+            # values do: the k-th largest value is among those values, usually a few dozen
+            tops = approx[: blocks * _KTH_BLOCK].reshape(blocks, _KTH_BLOCK).max(axis=1)
+            floor = np.partition(tops, blocks - k)[blocks - k]
+            approx = approx[approx >= floor]
+            n = approx.size
         return float(np.partition(approx, n - k)[n - k])
 
     def _approx_many(self, queries: list[_Query]) -> list[npt.NDArray[np.floating[Any]]]:
@@ -1481,6 +1505,59 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         indptr = np.zeros(slots.size + 1, np.int64)
         np.cumsum(np.bincount(owner, minlength=slots.size), out=indptr[1:])
         return sp.csr_matrix((v, terms, indptr), shape=(slots.size, len(self._df_live)))
+
+
+def _postings_product(index: sp.csr_matrix, terms: IntArray, weights: Float32Array) -> Float32Array:
+    """``index[terms].T @ weights`` for strictly ascending ``terms``, without copying postings.
+
+    scipy's column-major product kernel adds, for each column ``j``, the entries from
+    ``Ap[j]`` up to ``Ap[j + 1]`` times ``x[j]``, and adds nothing when ``Ap[j + 1] <= Ap[j]``.
+    Taking the terms in descending order with a zero weight between them, each term's postings
+    are read in place: the columns between two terms run backwards and add nothing. The kernel is
+    private to scipy, so its behaviour is checked once on a small matrix, and the public product
+    (which copies the postings first) is used if it is missing or behaves otherwise.
+    """
+    kernel = _gapless_kernel()
+    ptr = index.indptr
+    if kernel is None or terms.size == 0 or index.indices.dtype != ptr.dtype:
+        out: Float32Array = index[terms].T @ weights
+        return out
+    down = terms[::-1]
+    spans = np.empty(2 * down.size, ptr.dtype)
+    spans[0::2] = ptr[down]
+    spans[1::2] = ptr[down + 1]
+    x = np.zeros(spans.size - 1, np.float32)
+    x[0::2] = weights[::-1]
+    y = np.zeros(index.shape[1], np.float32)
+    kernel(index.shape[1], x.size, spans, index.indices, index.data, x, y)
+    return y
+
+
+@cache
+def _gapless_kernel() -> Callable[..., None] | None:
+    """scipy's column-major product kernel if it reads spans as :func:`_postings_product`
+    relies on, else None."""
+    try:
+        from scipy.sparse._sparsetools import csc_matvec
+    except ImportError:  # pragma: no cover - every supported scipy has it
+        return None
+    dense = np.array([[1, 0, 2, 0], [0, 3, 0, 0], [4, 5, 0, 6], [0, 7, 8, 9]], np.float32)
+    probe = sp.csr_matrix(dense)
+    terms = np.array([0, 2, 3], np.int64)
+    weights = np.array([0.5, 2.0, 0.25], np.float32)
+    down = terms[::-1]
+    spans = np.empty(2 * down.size, probe.indptr.dtype)
+    spans[0::2] = probe.indptr[down]
+    spans[1::2] = probe.indptr[down + 1]
+    x = np.zeros(spans.size - 1, np.float32)
+    x[0::2] = weights[::-1]
+    y = np.zeros(4, np.float32)
+    try:
+        csc_matvec(4, x.size, spans, probe.indices, probe.data, x, y)
+    except Exception:  # any failure means the public product is used
+        return None
+    kernel: Callable[..., None] = csc_matvec
+    return kernel if np.array_equal(y, dense[terms].T @ weights) else None
 
 
 def _take_rows(

@@ -4,6 +4,7 @@ import random
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,7 @@ def test_leaving_weak_terms_out_of_the_product_never_changes_the_ranking(
         mp.setattr(matcher_module, "_SKIP_BUDGET", budget)
         mp.setattr(matcher_module, "_SKIP_SHARE", share)
         mp.setattr(matcher_module, "_MAX_CANDIDATES", cap)
+        mp.setattr(matcher_module, "_KTH_BLOCK", 2)
         m = TfidfMatcher(refit_threshold=10.0).fit(
             [Document(f"d{i}", text=t) for i, t in enumerate(base)]
         )
@@ -208,3 +210,82 @@ def test_muted_fields_and_negative_weights() -> None:
     assert muted.rank("recycling") == []
     with pytest.raises(ValueError, match="field weights"):
         TfidfMatcher(field_weights={"title": -1.0}).fit(docs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]) | st.floats(0, 1), max_size=300),
+    st.integers(1, 12),
+    st.sampled_from([1, 2, 3, 8, 256]),
+)
+def test_the_kth_largest_value_is_found_whatever_the_block_size(
+    values: list[float], k: int, block: int
+) -> None:
+    # small blocks make the block-maximum shortcut run on small arrays, with ties and zeros
+    approx = np.array(values, np.float32)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matcher_module, "_KTH_BLOCK", block)
+        got = TfidfMatcher._kth(approx, k)
+    if approx.size == 0:
+        assert got == 0.0
+    else:
+        assert got == float(np.sort(approx)[::-1][min(k, approx.size) - 1])
+
+
+def test_the_kth_largest_of_a_large_array_takes_the_block_shortcut() -> None:
+    rng = np.random.default_rng(7)
+    approx = rng.random(100_003).astype(np.float32)
+    approx[rng.integers(0, approx.size, 50_000)] = 0.0
+    for k in (1, 10, 390, 391, 1000):
+        assert TfidfMatcher._kth(approx, k) == float(np.sort(approx)[::-1][k - 1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 60), st.floats(0.01, 0.9), st.integers(0, 2**32 - 1))
+def test_the_in_place_postings_product_matches_the_copying_one(
+    n_terms: int, n_docs: int, density: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    dense = np.where(rng.random((n_terms, n_docs)) < density, rng.random((n_terms, n_docs)), 0)
+    index = sp.csr_matrix(dense.astype(np.float32))
+    terms = np.flatnonzero(rng.random(n_terms) < 0.5).astype(np.int64)
+    weights = rng.random(terms.size).astype(np.float32)
+    got = matcher_module._postings_product(index, terms, weights)
+    want = index[terms].T @ weights
+    assert got.dtype == np.float32
+    # the same products, added in another order: equal up to single-precision rounding
+    np.testing.assert_allclose(got, want, rtol=0, atol=(terms.size + 1) * 2.0**-23)
+
+
+def test_the_in_place_product_is_used_only_when_scipys_kernel_behaves_as_relied_on() -> None:
+    from scipy.sparse import _sparsetools
+
+    assert matcher_module._gapless_kernel() is not None  # this scipy: the fast path runs
+    check = matcher_module._gapless_kernel.__wrapped__
+
+    def monotonic_only(n_row: int, n_col: int, ap: np.ndarray, *rest: object) -> None:
+        if np.any(np.diff(ap) < 0):
+            raise ValueError("column pointers must not decrease")
+
+    def assigns_instead_of_adding(
+        n_row: int,
+        n_col: int,
+        ap: np.ndarray,
+        ai: np.ndarray,
+        ax: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+    ) -> None:
+        for j in range(n_col):
+            for i in range(int(ap[j]), int(ap[j + 1])):
+                y[ai[i]] = ax[i] * x[j]
+
+    with pytest.MonkeyPatch.context() as mp:
+        for fake in (monotonic_only, assigns_instead_of_adding):
+            mp.setattr(_sparsetools, "csc_matvec", fake)
+            assert check() is None
+        mp.setattr(matcher_module, "_gapless_kernel", lambda: None)
+        index = sp.csr_matrix(np.eye(3, dtype=np.float32))
+        terms = np.array([0, 2], np.int64)
+        got = matcher_module._postings_product(index, terms, np.ones(2, np.float32))
+        assert got.tolist() == [1.0, 0.0, 1.0]
