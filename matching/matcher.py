@@ -17,19 +17,17 @@ The postings of the query's terms (the documents holding each term, with its wei
 summed into an approximate score for every document in one single-precision sparse product: one
 pass over those postings, read in place, and no other document is touched. The k-th best
 approximate score is found from the maxima of blocks of 256 scores (the k-th largest block
-maximum bounds it from below, leaving a few dozen scores to look at), and the ``k`` documents
-with the best approximate scores are scored exactly: the smallest of those exact scores is a
-lower bound of the k-th best exact score. The documents whose approximate score lies within the
-product's rounding bound of that lower bound are then scored exactly, in double precision, from
-their own rows of term counts, always adding the shared terms in the same (term-number) order.
-The ``k`` hits and their scores are therefore exactly those of a full double-precision scan; a
-document's score never depends on which other documents are indexed; and each hit's term
-contributions, computed from the same row, add up to its score.
+maximum bounds it from below, leaving a few dozen scores to look at). The documents whose
+approximate score lies within the product's rounding bound of the k-th best are then scored
+exactly, in double precision, from their own rows of term counts, always adding the shared terms
+in the same (term-number) order. The ``k`` hits and their scores are therefore exactly those of a
+full double-precision scan; a document's score never depends on which other documents are
+indexed; and each hit's term contributions, computed from the same row, add up to its score.
 
 A long query also holds many common words, each with long postings and a small weight. For
 every term held by more than 0.1 % of the documents the index keeps its largest weight, so a
 query term's largest possible contribution is known. The weakest terms, up to a small total of
-such bounds (and never more than 15 % of the lower bound of the k-th best score), are left out of
+such bounds (and never more than 15 % of the k-th best score the product finds), are left out of
 the product (as in MaxScore), and the rescoring window is widened by that total: a document
 that could still reach the top k on those terms is rescored exactly like the others. When the
 window would hold too many documents, the skipped terms are scored after all. Skipping changes
@@ -1277,34 +1275,24 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if len(self._ids) > nm:
             approx[nm:] = self._approx_delta(q)
         self._drop_removed(approx)
-        lower = self._lower(q, approx, k)
+        kth = self._kth(approx, k)
         if skip:
-            # skip no more than a small share of the k-th best score: score the rest too
-            still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * lower, side="right"))
+            # skip no more than a small share of the k-th best score: score the rest too (the
+            # k-th best found so far stays a lower bound of the true one)
+            still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * kth, side="right"))
             if still < skip:
                 approx[:nm] += self._product(q, np.sort(order[still:skip]))
                 self._drop_removed(approx)
                 skip = still
         slack = float(ladder[skip - 1]) if skip else 0.0
-        hits = self._select(q, approx, k, lower, slack)
+        hits = self._select(q, approx, k, kth, slack)
         if hits is None:
             # the skipped terms could matter: score them too
             approx[:nm] += self._product(q, np.sort(order[:skip]))
             self._drop_removed(approx)
-            hits = self._select(q, approx, k, lower, 0.0)
+            hits = self._select(q, approx, k, self._kth(approx, k), 0.0)
             assert hits is not None  # nothing is skipped now
         return hits
-
-    def _lower(self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int) -> float:
-        """A lower bound of the k-th best exact score: the smallest exact score of the ``k``
-        documents with the best approximate scores (0 if fewer than ``k`` are above 0)."""
-        kth = self._kth(approx, k)
-        if kth <= 0:
-            return 0.0
-        best = np.flatnonzero(approx >= kth)
-        if best.size > k:
-            best = best[np.argpartition(approx[best], best.size - k)[best.size - k :]]
-        return float(self._exact(q, best).min())
 
     def _drop_removed(self, approx: npt.NDArray[np.floating[Any]]) -> None:
         if self._n_dead:
@@ -1522,15 +1510,23 @@ def _postings_product(index: sp.csr_matrix, terms: IntArray, weights: Float32Arr
     if kernel is None or terms.size == 0 or index.indices.dtype != ptr.dtype:
         out: Float32Array = index[terms].T @ weights
         return out
+    spans, x = _spans(ptr, terms, weights)
+    y = np.zeros(index.shape[1], np.float32)
+    kernel(index.shape[1], x.size, spans, index.indices, index.data, x, y)
+    return y
+
+
+def _spans(
+    ptr: npt.NDArray[Any], terms: IntArray, weights: Float32Array
+) -> tuple[npt.NDArray[Any], Float32Array]:
+    """Column pointers and weights that make the kernel read each term's postings in place."""
     down = terms[::-1]
     spans = np.empty(2 * down.size, ptr.dtype)
     spans[0::2] = ptr[down]
     spans[1::2] = ptr[down + 1]
     x = np.zeros(spans.size - 1, np.float32)
     x[0::2] = weights[::-1]
-    y = np.zeros(index.shape[1], np.float32)
-    kernel(index.shape[1], x.size, spans, index.indices, index.data, x, y)
-    return y
+    return spans, x
 
 
 @cache
@@ -1545,12 +1541,7 @@ def _gapless_kernel() -> Callable[..., None] | None:
     probe = sp.csr_matrix(dense)
     terms = np.array([0, 2, 3], np.int64)
     weights = np.array([0.5, 2.0, 0.25], np.float32)
-    down = terms[::-1]
-    spans = np.empty(2 * down.size, probe.indptr.dtype)
-    spans[0::2] = probe.indptr[down]
-    spans[1::2] = probe.indptr[down + 1]
-    x = np.zeros(spans.size - 1, np.float32)
-    x[0::2] = weights[::-1]
+    spans, x = _spans(probe.indptr, terms, weights)
     y = np.zeros(4, np.float32)
     try:
         csc_matvec(4, x.size, spans, probe.indices, probe.data, x, y)
