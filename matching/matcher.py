@@ -135,6 +135,9 @@ class _Query:
     pair_pos: IntArray  # positions i where words i and i + 1 form an indexed phrase
     pair_terms: IntArray  # that phrase's term id
     forms: dict[int, tuple[str, ...]] | None = None  # term id -> the query's own forms (lazily)
+    # the last exact scoring: slots (ascending), and each shared term's slot position, term and
+    # contribution
+    scored: tuple[IntArray, IntArray, IntArray, FloatArray] | None = None
 
 
 def _empty_rows() -> _Rows:
@@ -1342,16 +1345,39 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     def _exact(self, q: _Query, slots: IntArray) -> FloatArray:
         """Exact scores of ``slots``: the shared terms' products, added in term order."""
+        owner, terms, contrib = self._contributions(q, slots)
+        # the explanations of the hits, all among these slots, start from the same products
+        q.scored = (slots, owner, terms, contrib)
+        out: FloatArray = np.bincount(owner, contrib, slots.size).astype(np.float64, copy=False)
+        return out
+
+    def _contributions(self, q: _Query, slots: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each term ``slots`` share with the query: its slot's position in ``slots``, the term
+        and its contribution, slot after slot and in term order within a slot."""
         owner, terms, tf = self._gather(slots)
         if q.terms.size == 0 or terms.size == 0:
-            return np.zeros(slots.size)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         pos = np.minimum(np.searchsorted(q.terms, terms), q.terms.size - 1)
         hit = q.terms[pos] == terms
         owner = owner[hit]
         w = self._weights(slots[owner], terms[hit], tf[hit])
         contrib = w.astype(np.float64) * q.weights[pos[hit]]
-        out: FloatArray = np.bincount(owner, contrib, slots.size).astype(np.float64, copy=False)
-        return out
+        return owner, terms[hit].astype(np.int64), contrib
+
+    def _contributions_of(
+        self, q: _Query, slots: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """:meth:`_contributions`, taken from the last exact scoring when it covered ``slots``."""
+        if q.scored is not None:
+            scored, owner, terms, contrib = q.scored
+            at = np.minimum(np.searchsorted(scored, slots), max(scored.size - 1, 0))
+            if scored.size and np.array_equal(scored[at], slots):
+                remap = np.full(scored.size, -1, np.int64)
+                remap[at] = np.arange(slots.size)
+                mine = remap[owner]
+                keep = mine >= 0
+                return mine[keep], terms[keep], contrib[keep]
+        return self._contributions(q, slots)
 
     def _select(
         self, q: _Query, approx: npt.NDArray[np.floating[Any]], k: int, kth: float, slack: float
@@ -1431,13 +1457,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
 
     def _explain(self, q: _Query, slots: IntArray) -> list[tuple[MatchedTerm, ...]]:
         """Every shared term of each of ``slots`` with its contribution, largest first."""
-        owner, terms, tf = self._gather(slots)
-        pos = np.minimum(np.searchsorted(q.terms, terms), q.terms.size - 1)
-        shared = q.terms[pos] == terms
-        owner = owner[shared]
-        w = self._weights(slots[owner], terms[shared], tf[shared])
-        contrib = w.astype(np.float64) * q.weights[pos[shared]]
-        t = terms[shared].astype(np.int64)
+        owner, t, contrib = self._contributions_of(q, slots)
         pa, pb = self._phrase_parts_of(t)
         # the documents' own words, for the single-word terms shared and the phrases' parts
         span = len(self._df_live) + 1
