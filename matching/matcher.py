@@ -1429,14 +1429,20 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     def _query_forms(self, q: _Query) -> dict[int, tuple[str, ...]]:
         """Term id -> the query's own words (or word pairs) for it, in order of appearance."""
         if q.forms is None:
-            forms: dict[int, dict[str, None]] = {}
+            forms: dict[int, tuple[str, ...]] = {}
+            # the distinct words: most terms have one, a few (sensor, sensors) several
             for w, t in zip(q.distinct, q.distinct_terms.tolist(), strict=True):
                 if t >= 0:
-                    forms.setdefault(t, {})[w] = None
+                    forms[t] = (*forms[t], w) if t in forms else (w,)
             words = q.words
             for i, t in zip(q.pair_pos.tolist(), q.pair_terms.tolist(), strict=True):
-                forms.setdefault(t, {})[f"{words[i]} {words[i + 1]}"] = None
-            q.forms = {t: tuple(f) for t, f in forms.items()}
+                pair = f"{words[i]} {words[i + 1]}"
+                known = forms.get(t)
+                if known is None:
+                    forms[t] = (pair,)
+                elif pair not in known:
+                    forms[t] = (*known, pair)
+            q.forms = forms
         return q.forms
 
     def _phrase_parts_of(self, terms: IntArray) -> tuple[IntArray, IntArray]:
