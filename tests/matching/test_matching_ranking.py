@@ -289,3 +289,17 @@ def test_the_in_place_product_is_used_only_when_scipys_kernel_behaves_as_relied_
         terms = np.array([0, 2], np.int64)
         got = matcher_module._postings_product(index, terms, np.ones(2, np.float32))
         assert got.tolist() == [1.0, 0.0, 1.0]
+
+
+def test_the_in_place_product_matches_the_copying_one_on_a_large_index() -> None:
+    # the kernel's behaviour is checked once on a tiny matrix; a scipy upgrade that handled
+    # large inputs otherwise (split across threads by column pointers, say) must fail here
+    rng = np.random.default_rng(11)
+    n_terms, n_docs = 3_000, 50_000
+    index = sp.random(n_terms, n_docs, density=0.002, format="csr", dtype=np.float32, rng=rng)
+    terms = np.unique(rng.integers(0, n_terms, 400)).astype(np.int64)
+    weights = rng.random(terms.size).astype(np.float32)
+    got = matcher_module._postings_product(index, terms, weights)
+    want = index[terms].T @ weights
+    np.testing.assert_allclose(got, want, rtol=0, atol=(terms.size + 1) * 2.0**-23)
+    assert np.count_nonzero(want) > 10_000
