@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import EmptyDatabase
-from tests.test_live_server import migrate, serve, server_env
+from tests.test_live_server import migrate, run_cli, serve, server_env
 
 PASSWORD = "two instances, one service"
 
@@ -61,15 +61,17 @@ async def account(
 
 
 async def test_two_instances_on_one_database_behave_as_one_service(
-    two_instances: tuple[str, str],
+    two_instances: tuple[str, str], fresh_database: EmptyDatabase
 ) -> None:
     """One pair of servers per database leg (they are slow to start), two stories."""
-    await _a_proposal_sent_to_one_instance_is_ranked_and_seen_through_the_other(*two_instances)
+    await _a_proposal_sent_to_one_instance_is_ranked_and_seen_through_the_other(
+        *two_instances, server_env(fresh_database.url)
+    )
     await _sessions_tokens_and_the_sign_in_limit_hold_across_instances(*two_instances)
 
 
 async def _a_proposal_sent_to_one_instance_is_ranked_and_seen_through_the_other(
-    a_url: str, b_url: str
+    a_url: str, b_url: str, env: dict[str, str]
 ) -> None:
     async with (
         httpx.AsyncClient(base_url=a_url, timeout=10) as a,
@@ -97,6 +99,9 @@ async def _a_proposal_sent_to_one_instance_is_ranked_and_seen_through_the_other(
         )
         assert created.status_code == 201, created.text
         challenge_id = created.json()["id"]
+        # the service team verifies the body that registered itself (a command on any machine)
+        verified = run_cli(env, "verify-body", "Dudley Council")
+        assert verified.returncode == 0, verified.stderr
         opened = await a.post(
             f"/api/v1/challenges/{challenge_id}/transitions", headers=officer, json={"to": "open"}
         )

@@ -171,6 +171,50 @@ def create_admin(
     typer.echo(f"Created administrator {email.strip().lower()}")
 
 
+@cli.command("verify-body")
+def verify_body(
+    body: Annotated[
+        str | None,
+        typer.Argument(help="The public body's id or name. Leave out to list those waiting."),
+    ] = None,
+) -> None:
+    """Let a self-registered public body publish challenges, once you have checked it is who it
+    says it is (without a body: list the public bodies waiting, with their users)."""
+    from urbanchallenge.accounts import services
+    from urbanchallenge.db import close_db, init_db
+    from urbanchallenge.domain import NotFound
+
+    settings = _settings()
+
+    async def go() -> None:
+        await init_db(settings.database_url)
+        try:
+            if body is None:
+                waiting = await services.bodies_awaiting_verification()
+                if not waiting:
+                    typer.echo("No public body is waiting for verification.")
+                for org in waiting:
+                    people = ", ".join(f"{u.name} <{u.email}>" for u in org.users)
+                    typer.echo(
+                        f"{org.id}\t{org.name}\t{org.region or '-'}\t{org.website or '-'}"
+                        f"\tregistered {org.created_at:%Y-%m-%d %H:%M} UTC\t{people}"
+                    )
+                return
+            org, changed = await services.verify_body(body)
+            if changed:
+                typer.echo(f"Verified {org.name}: its officers can now publish challenges.")
+            else:
+                typer.echo(f"{org.name} was already verified.")
+        finally:
+            await close_db()
+
+    try:
+        _run(go())
+    except NotFound as exc:
+        typer.secho(exc.detail, fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+
+
 @cli.command("load-fixtures")
 def load_fixtures(
     if_empty: Annotated[

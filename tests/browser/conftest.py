@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from tests.browser.pages import Site, screenshots_root
+from tests.browser.pages import Site, run_cli, screenshots_root
 from tests.conftest import EmptyDatabase
 from tests.test_live_server import CLI, PROJECT_ROOT, free_port, server_env
 
@@ -66,19 +66,6 @@ async def browser() -> AsyncIterator[Browser]:
             await launched.close()
 
 
-async def _run_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        *args,
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode or 0, output.decode()
-
-
 @pytest.fixture
 async def site(fresh_database: EmptyDatabase, tmp_path: Path) -> AsyncIterator[Site]:
     """The real server on a free port, over a freshly migrated database of this leg."""
@@ -89,7 +76,7 @@ async def site(fresh_database: EmptyDatabase, tmp_path: Path) -> AsyncIterator[S
         "MATCH_WORKER": "true",  # matching runs in the background, as in production
         "BASE_URL": url,  # invitation links point at this server
     }
-    code, output = await _run_cli(env, "migrate")
+    code, output = await run_cli(env, "migrate")
     assert code == 0, output
 
     log = tmp_path / "server.log"
@@ -121,7 +108,7 @@ async def site(fresh_database: EmptyDatabase, tmp_path: Path) -> AsyncIterator[S
                 pytest.fail(f"the server did not start in 30 seconds:\n{log.read_text()}")
         if process.returncode is not None:
             pytest.fail(f"the server stopped at start-up:\n{log.read_text()}")
-        yield Site(url=url, dialect=fresh_database.dialect, log=log)
+        yield Site(url=url, dialect=fresh_database.dialect, log=log, env=env)
     finally:
         if process.returncode is None:
             process.terminate()

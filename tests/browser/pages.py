@@ -46,6 +46,8 @@ from playwright.async_api import (
     expect,
 )
 
+from tests.test_live_server import CLI
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 RUN_STARTED = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -90,13 +92,34 @@ def screenshots_root() -> Path:
     return ARTIFACTS / RUN_STARTED
 
 
+async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
+    """``urbanchallenge <args>`` with the server's environment: its exit code and output."""
+    process = await asyncio.create_subprocess_exec(
+        *CLI,
+        *args,
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode or 0, output.decode()
+
+
 @dataclass
 class Site:
-    """A running server: its address, its dialect and where it logs."""
+    """A running server: its address, its dialect, where it logs and its environment (for
+    the commands the service team runs)."""
 
     url: str
     dialect: str
     log: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    async def command(self, *args: str) -> str:
+        code, output = await run_cli(self.env, *args)
+        assert code == 0, output
+        return output
 
     def errors_logged(self) -> list[str]:
         return [line for line in self.log.read_text().splitlines() if SERVER_ERROR.search(line)]

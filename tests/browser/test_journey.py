@@ -103,6 +103,16 @@ async def officer_publishes_a_challenge(officer: Visitor, story: Story) -> str:
     await officer.button("Save and continue")
 
     await officer.see("check the challenge", "Check your challenge before publishing")
+    # A body that registered itself waits for the service team before it can publish.
+    await expect(
+        officer.page.get_by_role("heading", name="Your organisation is waiting to be verified")
+    ).to_be_visible()
+    await expect(officer.page.get_by_role("button", name="Publish challenge")).to_have_count(0)
+    await officer.journey.site.command("verify-body", story.officer.organisation)
+    await officer.page.reload()
+    await officer.see(
+        "check the verified body's challenge", "Check your challenge before publishing"
+    )
     await officer.button("Publish challenge")
     await officer.see("published challenge", story.title)
     await officer.picture("challenge")

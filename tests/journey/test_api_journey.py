@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from tests.api.conftest import PASSWORD, ApiClient
+from urbanchallenge.accounts.services import verify_body
 from urbanchallenge.ranking import worker
 
 CHALLENGE = {
@@ -119,6 +120,15 @@ async def test_the_whole_journey_through_the_api(client: httpx.AsyncClient) -> N
     assert draft["status"] == "draft"
     challenge_id = draft["id"]
     assert (await public.get(f"/challenges/{challenge_id}")).status_code == 404
+    # A body that registered itself publishes once the service team has verified it.
+    me = ok(await officer.get("/me"))
+    assert me["organisation"]["awaiting_verification"] is True
+    refused = await officer.post(f"/challenges/{challenge_id}/transitions", {"to": "open"})
+    assert refused.status_code == 409, refused.text
+    assert "waiting to be verified" in refused.json()["detail"]
+    assert (await public.get(f"/challenges/{challenge_id}")).status_code == 404
+    await verify_body("Sandwell Council")
+    assert ok(await officer.get("/me"))["organisation"]["awaiting_verification"] is False
     opened = ok(await officer.post(f"/challenges/{challenge_id}/transitions", {"to": "open"}))
     assert opened["status"] == "open"
 

@@ -8,7 +8,7 @@ from urbanchallenge.accounts import services
 from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role, User
 from urbanchallenge.accounts.tokens import TOKEN_LIFETIME, issue_token
 from urbanchallenge.api import ApiCall, ApiRoutes, Reply, define, integer, nullable, obj, string
-from urbanchallenge.api.schema import date_time
+from urbanchallenge.api.schema import boolean, date_time
 from urbanchallenge.domain import DomainError
 from urbanchallenge.web import client_ip
 
@@ -21,6 +21,10 @@ ORGANISATION = define(
             "id": integer(),
             "name": string(),
             "kind": string(enum=[k.value for k in OrganisationKind]),
+            "awaiting_verification": boolean(
+                "A public body that registered itself publishes no challenge until the "
+                "service team has verified it."
+            ),
         }
     ),
 )
@@ -81,7 +85,12 @@ def account_json(user: User, organisation: Organisation | None) -> dict[str, Any
         "role": user.role.value,
         "organisation": None
         if organisation is None
-        else {"id": organisation.id, "name": organisation.name, "kind": organisation.kind.value},
+        else {
+            "id": organisation.id,
+            "name": organisation.name,
+            "kind": organisation.kind.value,
+            "awaiting_verification": organisation.awaiting_verification,
+        },
     }
 
 

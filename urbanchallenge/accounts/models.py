@@ -48,6 +48,10 @@ class Organisation(Model):
     website = fields.CharField(max_length=300, default="")
     # What the organisation does, in its own words; start-ups are matched to challenges on it.
     description = fields.TextField(default="")
+    # A public body that registered itself publishes nothing until the service team has
+    # checked it is who it says it is (``urbanchallenge verify-body``): otherwise anyone could
+    # pose as a council and collect start-ups' proposals.
+    awaiting_verification = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     users: fields.ReverseRelation[User]

@@ -31,6 +31,7 @@ from urbanchallenge.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from urbanchallenge.audit.services import record
 from urbanchallenge.domain import NotFound
 from urbanchallenge.settings import Settings
 from urbanchallenge.validation import (
@@ -158,7 +159,12 @@ async def register(kind: OrganisationKind, data: Mapping[str, str]) -> User:
     try:
         async with in_transaction():
             organisation = await Organisation.create(
-                name=org_name, name_key=org_name.lower(), kind=kind, region=region, website=website
+                name=org_name,
+                name_key=org_name.lower(),
+                kind=kind,
+                region=region,
+                website=website,
+                awaiting_verification=kind is OrganisationKind.PUBLIC_BODY,
             )
             return await User.create(
                 email=clean_email,
@@ -216,7 +222,10 @@ async def create_account(
             organisation = None
             if expected is not None:
                 organisation = await Organisation.create(
-                    name=org_name, name_key=org_name.lower(), kind=expected
+                    name=org_name,
+                    name_key=org_name.lower(),
+                    kind=expected,
+                    awaiting_verification=expected is OrganisationKind.PUBLIC_BODY,
                 )
             return await create_user(
                 email=email, name=name, password=password, role=role, organisation=organisation
@@ -421,7 +430,6 @@ async def update_organisation(user: User, data: Mapping[str, str]) -> Organisati
     A start-up's description is what the matcher uses to find challenges that fit it,
     so saving it asks for those to be recomputed.
     """
-    from urbanchallenge.audit.services import record
     from urbanchallenge.ranking.jobs import request_startup_refit
 
     if user.organisation_id is None:
@@ -456,3 +464,44 @@ async def update_organisation(user: User, data: Mapping[str, str]) -> Organisati
         if organisation.kind is OrganisationKind.STARTUP:
             await request_startup_refit(organisation.id)
     return organisation
+
+
+# ---------------------------------------------------------------- verifying public bodies
+
+
+async def bodies_awaiting_verification() -> list[Organisation]:
+    """Public bodies that registered themselves and may not publish yet, oldest first, with
+    their users (who to contact to check them)."""
+    return (
+        await Organisation.filter(awaiting_verification=True)
+        .order_by("created_at", "id")
+        .prefetch_related("users")
+    )
+
+
+async def verify_body(key: str) -> tuple[Organisation, bool]:
+    """Let a self-registered public body publish challenges. ``key`` is its id or its name
+    (any case). Returns the body and whether it was awaiting verification until now; raises
+    NotFound if no public body has that id or name. Recorded in the audit log."""
+    key = clean_text(key)
+    match = {"id": int(key)} if key.isdigit() else {"name_key": key.lower()}
+    async with in_transaction():
+        body = (
+            await Organisation.filter(kind=OrganisationKind.PUBLIC_BODY, **match)
+            .select_for_update()
+            .first()
+        )
+        if body is None:
+            raise NotFound(f"No public body is registered as {key!r}")
+        if not body.awaiting_verification:
+            return body, False
+        body.awaiting_verification = False
+        await body.save(update_fields=["awaiting_verification"])
+        await record(
+            "organisation.verified",
+            actor=None,
+            subject_type="organisation",
+            subject_id=body.id,
+            details={"name": body.name},
+        )
+    return body, True

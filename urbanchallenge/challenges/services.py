@@ -600,11 +600,24 @@ def validate(
     return CleanChallenge(values, criteria, questions)
 
 
+AWAITING_VERIFICATION = (
+    "Your organisation is waiting to be verified by the UrbanChallenge service team. You can "
+    "keep preparing this challenge, and publish it once your organisation is verified"
+)
+
+
 def publish_problems(
-    challenge: Challenge, criteria: Sequence[Criterion], now: datetime
+    challenge: Challenge,
+    criteria: Sequence[Criterion],
+    now: datetime,
+    *,
+    awaiting_verification: bool = False,
 ) -> dict[str, str]:
-    """What stops a draft being published now, by field (empty when it is ready)."""
+    """What stops a draft being published now, by field (empty when it is ready); a body
+    that registered itself and is ``awaiting_verification`` may not publish yet."""
     problems: dict[str, str] = {}
+    if awaiting_verification:
+        problems["organisation"] = AWAITING_VERIFICATION
     if not criteria:
         problems["criteria"] = "Add at least 1 evaluation criterion"
     elif sum(c.weight for c in criteria) != 100:
@@ -825,7 +838,10 @@ async def move(
         details: dict[str, Any] = {"from": before.value, "to": to.value}
         if to is Status.OPEN:
             criteria = await Criterion.filter(challenge_id=challenge.id)
-            problems = publish_problems(challenge, criteria, moment)
+            awaiting = await Organisation.exists(
+                id=challenge.organisation_id, awaiting_verification=True
+            )
+            problems = publish_problems(challenge, criteria, moment, awaiting_verification=awaiting)
             if problems:
                 raise Conflict(
                     "This challenge cannot be published yet. " + ". ".join(problems.values())

@@ -333,15 +333,18 @@ async def publish(request: Request) -> Response:
     now = services.now_utc()
     challenge = await services.get_owned(user, challenge_id)
     lifecycle.check(challenge, Status.OPEN, now)
+    found = await services.detail(challenge, user, now)
+    problems = services.publish_problems(
+        challenge,
+        found.criteria,
+        now,
+        awaiting_verification=found.organisation.awaiting_verification,
+    )
     if request.method == "POST":
         await form_data(request)
-        found = await services.detail(challenge, user, now)
-        problems = services.publish_problems(challenge, found.criteria, now)
         if not problems:
             await services.publish(user, challenge_id, now)
             return _redirect(request, "challenges:detail", "published", id=challenge_id)
-    found = await services.detail(challenge, user, now)
-    problems = services.publish_problems(challenge, found.criteria, now)
     edit_url = request.url_for("challenges:edit", id=challenge_id).path
     errors = dict(problems) if request.method == "POST" else {}
     return render(
@@ -352,7 +355,12 @@ async def publish(request: Request) -> Response:
             "challenge": challenge,
             "area": SERVICE_AREA_LABELS[challenge.service_area],
             "problems": [
-                {"text": message, "href": f"{edit_url}#{forms.form_id(key)}"}
+                {
+                    "text": message,
+                    "href": "#verification"
+                    if key == "organisation"
+                    else f"{edit_url}#{forms.form_id(key)}",
+                }
                 for key, message in problems.items()
             ],
             "has_errors": bool(errors),
