@@ -110,7 +110,7 @@ async def test_a_waiting_body_cannot_publish_until_it_is_verified(
     assert (await Challenge.get(id=challenge.id)).published_at is not None
 
 
-async def test_verifying_is_by_id_or_name_once_audited_and_only_for_public_bodies() -> None:
+async def test_verifying_is_by_id_or_name_once_audited_and_only_for_public_bodies(db: str) -> None:
     waiting = await Organisation.create(
         name="Dudley Council",
         name_key="dudley council",
@@ -130,7 +130,7 @@ async def test_verifying_is_by_id_or_name_once_audited_and_only_for_public_bodie
     assert (await services.verify_body("Dudley Council"))[1] is False
     assert (await services.verify_body(str(settled)))[1] is False
     assert await services.bodies_awaiting_verification() == []
-    for unknown in ("Nowhere Council", start_up.name, str(start_up.id), ""):
+    for unknown in ("Nowhere Council", start_up.name, str(start_up.id), "", "9" * 30, "²"):
         with pytest.raises(NotFound):
             await services.verify_body(unknown)
     events = await AuditEvent.filter(action="organisation.verified")

@@ -484,7 +484,8 @@ async def verify_body(key: str) -> tuple[Organisation, bool]:
     (any case). Returns the body and whether it was awaiting verification until now; raises
     NotFound if no public body has that id or name. Recorded in the audit log."""
     key = clean_text(key)
-    match = {"id": int(key)} if key.isdigit() else {"name_key": key.lower()}
+    by_id = key.isascii() and key.isdigit() and len(key) < 10  # an int column's ids
+    match = {"id": int(key)} if by_id else {"name_key": key.lower()}
     async with in_transaction():
         body = (
             await Organisation.filter(kind=OrganisationKind.PUBLIC_BODY, **match)
