@@ -363,15 +363,13 @@ async def officer_session(base_url: str, email: str) -> str:
 
 
 async def scoring_plans(
-    base_url: str, *, reviewers: int, proposals: int
+    base_url: str, env: dict[str, str], *, reviewers: int, proposals: int
 ) -> tuple[list[list[tuple[str, str, bytes]]], tuple[str, str, bytes]]:
     """A shortlisting challenge with ``proposals`` shortlisted, ``reviewers`` members who
     declared no conflict with any; one list of submissions per member, and one spare
     submission (to record the answer the bare endpoint gives back)."""
     ledger = traffic.Ledger()
-    made = await traffic.register(base_url, ledger, "council_officer")
-    assert made is not None
-    officer, _ = made
+    officer, _ = await traffic.verified_officer(base_url, ledger, env)
     title = f"Benchmark scoring {secrets.token_hex(3)}"
     created = await traffic.must(
         await officer.api("POST", "/challenges", traffic.challenge_body(title)), 201
@@ -575,7 +573,7 @@ async def run(args: argparse.Namespace) -> list[Case]:
         cookie = await officer_session(app.base_url, officer_email)
         print("Preparing score submissions", flush=True)
         plans, spare = await scoring_plans(
-            app.base_url, reviewers=USERS, proposals=args.submissions + args.warmup_submissions
+            app.base_url, env, reviewers=USERS, proposals=args.submissions + args.warmup_submissions
         )
 
         ranked_path = f"/matches/challenges/{ranked_id}"

@@ -59,8 +59,8 @@ def _bad_outcomes(ledger: Ledger) -> list[str]:
     ]
 
 
-async def _arena(base_url: str) -> Arena:
-    return await traffic.build_arena(base_url, Ledger(), startups=8, reviewers=4)
+async def _arena(base_url: str, env: dict[str, str]) -> Arena:
+    return await traffic.build_arena(base_url, Ledger(), env, startups=8, reviewers=4)
 
 
 async def _close_arena(arena: Arena) -> None:
@@ -155,7 +155,7 @@ async def _load_with_kills(
     notes: list[str] = []
     failures: list[str] = []
     try:
-        arena = await _arena(app.base_url)
+        arena = await _arena(app.base_url, env)
         _log(f"[{name}] load for about {seconds:.0f} s with {kills} kill(s)")
         stop = asyncio.Event()
         people = await traffic.run_people(
@@ -243,7 +243,7 @@ async def full_legs(workdir: Path, *, seconds: float) -> list[LegResult]:
     setup = server.Server(env, workdir / "full-setup.log")
     await setup.start()
     try:
-        arena = await _arena(setup.base_url)
+        arena = await _arena(setup.base_url, env)
     finally:
         await setup.stop()
     server.sqlite_checkpoint(path)

@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from soak.server import run_cli
+
 PASSWORD = "a soak test passphrase of some length"  # noqa: S105 - throwaway accounts
 SEARCHES = (
     "bus punctuality",
@@ -208,6 +210,19 @@ async def register(
     return client, email
 
 
+async def verified_officer(
+    base_url: str, ledger: Ledger, env: dict[str, str]
+) -> tuple[Client, str]:
+    """A public body's officer registered through the API, whose body the service team then
+    verifies with ``urbanchallenge verify-body`` (a body that registered itself cannot
+    publish before): a client holding the officer's token, and the officer's email."""
+    made = await register(base_url, ledger, "council_officer")
+    assert made is not None
+    me = await must(await made[0].api("GET", "/me"), 200)
+    await run_cli(env, "verify-body", str(me["organisation"]["id"]))
+    return made
+
+
 def challenge_body(title: str) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
@@ -278,10 +293,10 @@ async def _shortlisting_challenge(
     return challenge, ids
 
 
-async def build_arena(base_url: str, ledger: Ledger, *, startups: int, reviewers: int) -> Arena:
-    made = await register(base_url, ledger, "council_officer")
-    assert made is not None
-    officer, officer_email = made
+async def build_arena(
+    base_url: str, ledger: Ledger, env: dict[str, str], *, startups: int, reviewers: int
+) -> Arena:
+    officer, officer_email = await verified_officer(base_url, ledger, env)
     companies = []
     for _ in range(startups):
         company = await register(base_url, ledger, "startup_member")
