@@ -69,6 +69,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str] | None], ...] = (
     ("matches:for_you", "Challenges that fit you", frozenset({"startup_member"})),
     ("proposals:index", "Your proposals", frozenset({"startup_member"})),
     ("reviews:list", "Your reviews", frozenset({"reviewer"})),
+    ("accounts:bodies", "Public bodies to verify", frozenset({"admin"})),
 )
 
 

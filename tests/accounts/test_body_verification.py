@@ -15,10 +15,10 @@ import pytest
 
 from soak.server import admin_connection
 from tests.challenges.helpers import draft, officer
-from tests.conftest import EmptyDatabase, post_form
+from tests.conftest import EmptyDatabase, make_user, post_form, sign_in_as
 from tests.test_live_server import run_cli, server_env
 from urbanchallenge.accounts import services
-from urbanchallenge.accounts.models import Organisation, OrganisationKind, User
+from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role, User
 from urbanchallenge.audit.models import AuditEvent
 from urbanchallenge.challenges import services as challenges
 from urbanchallenge.challenges.models import Challenge
@@ -184,3 +184,46 @@ async def test_the_service_team_lists_and_verifies_waiting_bodies_from_the_comma
     assert again.returncode == 0 and "already verified" in again.stdout
     assert unknown.returncode == 1 and "No public body is registered as" in unknown.stderr
     assert "No public body is waiting" in after.stdout
+
+
+async def test_an_administrator_verifies_a_waiting_body_from_their_page(
+    client: httpx.AsyncClient,
+) -> None:
+    officer_user = await services.register(
+        OrganisationKind.PUBLIC_BODY,
+        {**FORM, "organisation_name": "Sandwell <b>Council</b>"},
+    )
+    body_id = officer_user.organisation_id
+    admin = await make_user(Role.ADMIN, name="Service Admin")
+    await sign_in_as(client, admin)
+
+    page = await client.get("/admin/bodies")
+    assert page.status_code == 200
+    assert "Sandwell &lt;b&gt;Council&lt;/b&gt;" in page.text and "<b>Council" not in page.text
+    assert "amara@sandwell.example" in page.text
+    done = await post_form(client, f"/admin/bodies/{body_id}/verify", {})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/admin/bodies?verified={body_id}"
+
+    after = await client.get(done.headers["location"])
+    assert "is verified. Its officers can now publish challenges." in after.text
+    assert "No public body is waiting to be verified." in after.text
+    assert (await Organisation.get(id=body_id)).awaiting_verification is False
+    event = await AuditEvent.get(action="organisation.verified")
+    assert (event.actor_id, event.subject_id) == (admin.id, body_id)
+
+
+async def test_the_verified_banner_names_only_a_body_that_is_verified(
+    client: httpx.AsyncClient,
+) -> None:
+    waiting = await Organisation.create(
+        name="Dudley Council",
+        name_key="dudley council",
+        kind=OrganisationKind.PUBLIC_BODY,
+        awaiting_verification=True,
+    )
+    await sign_in_as(client, await make_user(Role.ADMIN))
+    for query in (str(waiting.id), "x", "9" * 30, "-1"):
+        page = await client.get("/admin/bodies", params={"verified": query})
+        assert page.status_code == 200
+        assert "is verified" not in page.text

@@ -52,6 +52,8 @@ class Story:
 CRITERIA = (("Understanding of the problem", "40"), ("Value for money", "60"))
 ELIGIBILITY = "Will you store residents' data outside the UK?"
 PASSWORD = "correct horse battery staple"
+# the service team's administrator, made with `urbanchallenge create-admin`
+ADMIN_EMAIL = "admin@service.example"
 
 BINS = Story(
     officer=Person("Priya Shah", "priya@sandwell.test", "Sandwell Council"),

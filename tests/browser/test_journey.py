@@ -27,6 +27,7 @@ from playwright.async_api import Browser, expect
 from tests.browser.pages import Journey, KnownBug, Site, Visitor, verdict
 from tests.browser.stories import (
     ADAPTATIONS,
+    ADMIN_EMAIL,
     BINS,
     CRITERIA,
     ELIGIBILITY,
@@ -66,8 +67,24 @@ async def register(person: Visitor, kind: str, who: Person) -> None:
     await expect(person.page.get_by_text("Your account has been created")).to_be_visible()
 
 
-async def officer_publishes_a_challenge(officer: Visitor, story: Story) -> str:
-    """Drafts the challenge (first with a budget the form refuses) and publishes it."""
+async def administrator_verifies(admin: Visitor, body: str) -> None:
+    """The service team's administrator signs in and verifies a body that registered itself."""
+    await admin.go("/sign-in")
+    await admin.see("sign in", "Sign in")
+    await admin.fill("Email address", ADMIN_EMAIL)
+    await admin.fill("Password", PASSWORD)
+    await admin.button("Sign in")
+    await admin.see("administrator's account", "Your account")
+    await admin.link("Public bodies to verify")
+    await admin.see("public bodies to verify", "Public bodies to verify")
+    await admin.button(f"Verify {body}")
+    await admin.see("a body verified", "Public bodies to verify")
+    await expect(admin.page.get_by_text(f"{body} is verified")).to_be_visible()
+
+
+async def officer_publishes_a_challenge(officer: Visitor, admin: Visitor, story: Story) -> str:
+    """Drafts the challenge (first with a budget the form refuses), waits for the service
+    team to verify the body, and publishes it."""
     await register(officer, "A public body", story.officer)
     await officer.link("Your challenges")
     await officer.see("your challenges, none yet", "Your challenges")
@@ -108,7 +125,7 @@ async def officer_publishes_a_challenge(officer: Visitor, story: Story) -> str:
         officer.page.get_by_role("heading", name="Your organisation is waiting to be verified")
     ).to_be_visible()
     await expect(officer.page.get_by_role("button", name="Publish challenge")).to_have_count(0)
-    await officer.journey.site.command("verify-body", story.officer.organisation)
+    await administrator_verifies(admin, story.officer.organisation)
     await officer.page.reload()
     await officer.see(
         "check the verified body's challenge", "Check your challenge before publishing"
@@ -348,8 +365,9 @@ async def tell(journey: Journey, story: Story) -> None:
         strong = await journey.visitor("start-up using the keyboard", keyboard_only=True)
         weak = await journey.visitor("start-up")
         member = await journey.visitor("panel member")
+        admin = await journey.visitor("administrator")
 
-        challenge = await officer_publishes_a_challenge(officer, story)
+        challenge = await officer_publishes_a_challenge(officer, admin, story)
         strong_proposal = await keyboard_start_up_proposes(strong, story)
         weak_proposal = await start_up_proposes_after_a_mistake(weak, story)
         await wrong_turns(strong, weak_proposal)
@@ -369,6 +387,9 @@ async def tell(journey: Journey, story: Story) -> None:
 async def test_every_person_s_journey_works_in_a_browser_with_and_without_javascript(
     browser: Browser, site: Site
 ) -> None:
+    await site.command(
+        "create-admin", "--email", ADMIN_EMAIL, "--name", "Service Admin", "--password", PASSWORD
+    )
     with_javascript = Journey(browser, site, "javascript", javascript=True)
     without_javascript = Journey(browser, site, "no-javascript", javascript=False)
     async with asyncio.TaskGroup() as journeys:

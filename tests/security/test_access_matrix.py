@@ -272,6 +272,10 @@ TABLE: dict[RouteKey, list[Case]] = {
             const({"region": "London", "website": "", "description": "What we do."}),
         )
     ],
+    ("GET", "/admin/bodies"): [Case(fixed("/admin/bodies"), role_page(admin=200))],
+    ("POST", "/admin/bodies/{id:int}/verify"): [
+        Case(lambda w: f"/admin/bodies/{w.bodies['c'].id}/verify", role_page(admin=303))
+    ],
     # ---- challenges (pages)
     ("GET", "/challenges/yours"): [
         Case(fixed("/challenges/yours"), role_page(officer_a=200, officer_b=200))

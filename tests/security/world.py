@@ -293,7 +293,11 @@ async def build_world(settings: Settings) -> World:
     bodies = {
         "a": await _organisation("Alpha Borough Council", OrganisationKind.PUBLIC_BODY),
         "b": await _organisation(f"Beta {XSS} Transport", OrganisationKind.PUBLIC_BODY),
+        # registered itself and waits for the service team (the administrator's list)
+        "c": await _organisation(f"Gamma {XSS} Council", OrganisationKind.PUBLIC_BODY),
     }
+    bodies["c"].awaiting_verification = True
+    await bodies["c"].save(update_fields=["awaiting_verification"])
     startups = {
         "s1": await _organisation(f"Canary One {XSS_ATTRIBUTE} Ltd", OrganisationKind.STARTUP),
         "s2": await _organisation(f"Second {XSS} Sensors Ltd", OrganisationKind.STARTUP),

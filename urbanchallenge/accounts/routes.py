@@ -13,4 +13,6 @@ routes = [
     Route(
         "/account/organisation", views.organisation, methods=["GET", "POST"], name="organisation"
     ),
+    Route("/admin/bodies", views.bodies, name="bodies"),
+    Route("/admin/bodies/{id:int}/verify", views.verify_body, methods=["POST"], name="verify"),
 ]

@@ -479,10 +479,11 @@ async def bodies_awaiting_verification() -> list[Organisation]:
     )
 
 
-async def verify_body(key: str) -> tuple[Organisation, bool]:
+async def verify_body(key: str, actor: User | None = None) -> tuple[Organisation, bool]:
     """Let a self-registered public body publish challenges. ``key`` is its id or its name
-    (any case). Returns the body and whether it was awaiting verification until now; raises
-    NotFound if no public body has that id or name. Recorded in the audit log."""
+    (any case); ``actor`` the administrator who did it (None from the command line). Returns
+    the body and whether it was awaiting verification until now; raises NotFound if no public
+    body has that id or name. Recorded in the audit log."""
     key = clean_text(key)
     by_id = key.isascii() and key.isdigit() and len(key) < 10  # an int column's ids
     match = {"id": int(key)} if by_id else {"name_key": key.lower()}
@@ -500,7 +501,7 @@ async def verify_body(key: str) -> tuple[Organisation, bool]:
         await body.save(update_fields=["awaiting_verification"])
         await record(
             "organisation.verified",
-            actor=None,
+            actor=actor,
             subject_type="organisation",
             subject_id=body.id,
             details={"name": body.name},

@@ -176,3 +176,33 @@ async def organisation(request: Request) -> Response:
         {"organisation": org, "values": values, "errors": errors, "regions": services.REGIONS},
         400 if errors else 200,
     )
+
+
+@requires(Role.ADMIN)
+async def bodies(request: Request) -> Response:
+    """Public bodies that registered themselves, waiting for the service team to verify them."""
+    # the banner names the body just verified, read back from the database by its id
+    done = request.query_params.get("verified", "")
+    verified = (
+        await Organisation.get_or_none(
+            id=int(done), kind=OrganisationKind.PUBLIC_BODY, awaiting_verification=False
+        )
+        if done.isascii() and done.isdigit() and len(done) < 10
+        else None
+    )
+    return render(
+        request,
+        "accounts/bodies.html",
+        {"waiting": await services.bodies_awaiting_verification(), "verified": verified},
+    )
+
+
+@requires(Role.ADMIN)
+async def verify_body(request: Request) -> Response:
+    """Verify one public body, then back to the list with the body's name in the banner."""
+    await form_data(request)
+    body, _ = await services.verify_body(
+        str(request.path_params["id"]), actor=signed_in_user(request)
+    )
+    target = request.url_for("accounts:bodies").path
+    return RedirectResponse(f"{target}?verified={body.id}", status_code=303)
