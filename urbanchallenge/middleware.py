@@ -134,8 +134,10 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_size):
-            status = 413 if declared.isdigit() else 400
+        # ASCII digits only: str.isdigit() alone takes '²', which int() refuses
+        digits = declared is not None and declared.isascii() and declared.isdigit()
+        if declared is not None and (not digits or int(declared) > self.max_body_size):
+            status = 413 if digits else 400
             detail = self._message() if status == 413 else "The request had a broken length."
             await self.reject(scope, receive, send, status, detail)
             return

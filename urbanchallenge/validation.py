@@ -41,6 +41,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def whole_number(text: str, max_digits: int = 9) -> int | None:
+    """``text`` as a whole number written with at most ``max_digits`` ASCII digits (9 keeps it
+    within the database's integer ids), else None. ``str.isdigit`` alone also accepts other
+    digits, such as '²', which ``int`` refuses: that was a 500 for anyone who typed one."""
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
+
+
 def clean_text(value: object, *, multiline: bool = False) -> str:
     """Normalise user text: NFC, no control characters, trimmed; single-line unless asked."""
     text = "" if value is None else str(value)

@@ -41,6 +41,7 @@ from urbanchallenge.validation import (
     email_field,
     text_field,
     website_field,
+    whole_number,
 )
 
 __all__ = [
@@ -485,8 +486,8 @@ async def verify_body(key: str, actor: User | None = None) -> tuple[Organisation
     the body and whether it was awaiting verification until now; raises NotFound if no public
     body has that id or name. Recorded in the audit log."""
     key = clean_text(key)
-    by_id = key.isascii() and key.isdigit() and len(key) < 10  # an int column's ids
-    match = {"id": int(key)} if by_id else {"name_key": key.lower()}
+    number = whole_number(key)
+    match = {"id": number} if number is not None else {"name_key": key.lower()}
     async with in_transaction():
         body = (
             await Organisation.filter(kind=OrganisationKind.PUBLIC_BODY, **match)

@@ -11,7 +11,7 @@ from urbanchallenge.accounts.models import Organisation, OrganisationKind, Role
 from urbanchallenge.accounts.signin import signed_in_redirect
 from urbanchallenge.auth import requires, safe_next, signed_in_user
 from urbanchallenge.middleware import expired_session_cookie
-from urbanchallenge.validation import ValidationFailed
+from urbanchallenge.validation import ValidationFailed, whole_number
 from urbanchallenge.web import client_ip, form_data, render
 
 KIND_SLUGS = {"public-body": OrganisationKind.PUBLIC_BODY, "start-up": OrganisationKind.STARTUP}
@@ -182,12 +182,12 @@ async def organisation(request: Request) -> Response:
 async def bodies(request: Request) -> Response:
     """Public bodies that registered themselves, waiting for the service team to verify them."""
     # the banner names the body just verified, read back from the database by its id
-    done = request.query_params.get("verified", "")
+    done = whole_number(request.query_params.get("verified", ""))
     verified = (
         await Organisation.get_or_none(
-            id=int(done), kind=OrganisationKind.PUBLIC_BODY, awaiting_verification=False
+            id=done, kind=OrganisationKind.PUBLIC_BODY, awaiting_verification=False
         )
-        if done.isascii() and done.isdigit() and len(done) < 10
+        if done is not None
         else None
     )
     return render(

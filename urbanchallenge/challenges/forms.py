@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from urbanchallenge.challenges import services
 from urbanchallenge.templating import london
-from urbanchallenge.validation import Errors, clean_text
+from urbanchallenge.validation import Errors, clean_text, whole_number
 
 LONDON = ZoneInfo("Europe/London")
 CRITERIA_ROWS = 6
@@ -63,11 +63,16 @@ def parse_london(errors: Errors, data: Mapping[str, str], name: str, label: str)
         errors.add(f"{name}-day", f"Enter the {label} date")
     elif missing:
         errors.add(f"{name}-{missing[0]}", f"The {label} date must include a {missing[0]}")
-    elif not all(v.isdigit() for v in parts.values()) or len(parts["year"]) != 4:
+    elif (
+        (year := whole_number(parts["year"], 4)) is None
+        or (month := whole_number(parts["month"], 2)) is None
+        or (day_of_month := whole_number(parts["day"], 2)) is None
+        or len(parts["year"]) != 4
+    ):
         errors.add(f"{name}-day", f"The {label} date must be a real date, like 27 3 2027")
     else:
         try:
-            day = datetime(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            day = datetime(year, month, day_of_month)
         except ValueError:
             errors.add(f"{name}-day", f"The {label} date must be a real date, like 27 3 2027")
         else:
@@ -117,9 +122,8 @@ class ChallengeForm:
 
 
 def _row_count(data: Mapping[str, str], name: str, default: int, maximum: int) -> int:
-    raw = data.get(name, "")
-    count = int(raw) if raw.isdigit() else default
-    return max(default, min(count, maximum))
+    count = whole_number(data.get(name, ""), 3)
+    return max(default, min(default if count is None else count, maximum))
 
 
 def read(data: Mapping[str, str]) -> ChallengeForm:

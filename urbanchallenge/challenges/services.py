@@ -52,6 +52,7 @@ from urbanchallenge.validation import (
     ValidationFailed,
     clean_text,
     text_field,
+    whole_number,
     whole_pounds_field,
 )
 
@@ -413,10 +414,7 @@ def _weight(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    text = clean_text(value)
-    if text.isdigit() and len(text) <= 3:
-        return int(text)
-    return None
+    return whole_number(clean_text(value), 3)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from urbanchallenge.challenges.lifecycle import Status
 from urbanchallenge.challenges.models import SERVICE_AREA_LABELS, ServiceArea
 from urbanchallenge.pagecache import kept_page
 from urbanchallenge.proposals import services as proposals
-from urbanchallenge.validation import ValidationFailed, clean_text
+from urbanchallenge.validation import ValidationFailed, clean_text, whole_number
 from urbanchallenge.web import form_data, nav_section, render
 
 LONDON = ZoneInfo("Europe/London")
@@ -84,9 +84,8 @@ def _redirect(request: Request, name: str, done: str | None = None, **params: An
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:
-    if value is not None and value.isdigit() and len(value) <= 9:
-        return int(value)
-    return default
+    found = whole_number(value) if value is not None else None
+    return default if found is None else found
 
 
 # ---------------------------------------------------------------- public

@@ -17,7 +17,7 @@ from urbanchallenge.challenges.views import closes_in
 from urbanchallenge.domain import Conflict, NotFound
 from urbanchallenge.proposals import services
 from urbanchallenge.proposals.services import ProposalStatus
-from urbanchallenge.validation import ValidationFailed
+from urbanchallenge.validation import ValidationFailed, whole_number
 from urbanchallenge.web import form_data, render
 
 TAGS = {
@@ -145,10 +145,9 @@ async def _form(
 async def new(request: Request) -> Response:
     """Start a proposal to the challenge named in ``?challenge=ID``."""
     user = signed_in_user(request)
-    raw = request.query_params.get("challenge", "")
-    if not raw.isdigit() or len(raw) > 9:
+    challenge_id = whole_number(request.query_params.get("challenge", ""))
+    if challenge_id is None:
         return RedirectResponse(request.url_for("challenges:index").path, status_code=303)
-    challenge_id = int(raw)
     challenge = await challenges.get_visible(user, challenge_id)
     existing = await services.own_for_challenge(user, challenge_id)
     if existing is not None:

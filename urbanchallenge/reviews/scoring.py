@@ -41,7 +41,7 @@ from urbanchallenge.reviews.services import (
     shared_locked_challenge,
     shortlisted_ids,
 )
-from urbanchallenge.validation import Errors, ValidationFailed, clean_text
+from urbanchallenge.validation import Errors, ValidationFailed, clean_text, whole_number
 
 CONFLICT_REASON_MAX = 2000
 COMMENT_MAX = 3000
@@ -352,9 +352,10 @@ def _parse_score(raw: object) -> int | str | None:
         value = raw
     else:
         text = str(raw).strip()
-        if not text.lstrip("-").isdigit() or len(text) > 4:
+        digits = whole_number(text.removeprefix("-"), 3)
+        if digits is None:
             return "must be a whole number from 0 to 10"
-        value = int(text)
+        value = -digits if text.startswith("-") else digits
     if not 0 <= value <= 10:
         return "must be from 0 to 10"
     return value
@@ -365,9 +366,10 @@ def _find_criterion(criteria: Sequence[Criterion], ref: str | int) -> Criterion 
         return next((c for c in criteria if c.id == ref), None)
     name = clean_text(ref).casefold()
     by_name = next((c for c in criteria if c.name.casefold() == name), None)
-    if by_name is not None or not name.isdigit():
+    number = whole_number(name)
+    if by_name is not None or number is None:
         return by_name
-    return next((c for c in criteria if c.id == int(name)), None)
+    return next((c for c in criteria if c.id == number), None)
 
 
 def _clean_scores(

@@ -21,7 +21,7 @@ from urbanchallenge.challenges.lifecycle import Status
 from urbanchallenge.domain import Conflict, NotFound, PermissionDenied
 from urbanchallenge.reviews import decisions, scoring, services
 from urbanchallenge.reviews.results import csv_cell, one_decimal
-from urbanchallenge.validation import ValidationFailed
+from urbanchallenge.validation import ValidationFailed, whole_number
 from urbanchallenge.web import form_data, form_lists, nav_section, render
 
 OFFICER = Role.COUNCIL_OFFICER
@@ -45,9 +45,10 @@ def _ids(values: list[str]) -> list[int] | None:
     """Form values as proposal ids; None if any is not a whole number."""
     ids = []
     for value in values:
-        if not value.strip().isdigit() or len(value.strip()) > 9:
+        number = whole_number(value.strip())
+        if number is None:
             return None
-        ids.append(int(value))
+        ids.append(number)
     return ids
 
 
@@ -385,7 +386,7 @@ async def my_reviews(request: Request) -> Response:
         {
             "found": found,
             "groups": list(groups.values()),
-            "joined": titles.get(int(joined)) if joined.isdigit() else None,
+            "joined": titles.get(number) if (number := whole_number(joined)) else None,
             "notice": request.query_params.get("notice", ""),
         },
     )
