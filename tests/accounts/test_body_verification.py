@@ -90,9 +90,11 @@ async def test_a_waiting_body_cannot_publish_until_it_is_verified(
     challenge = await draft(user)
     check = f"/challenges/{challenge.id}/publish"
 
-    page = await client.get(check)
+    page = await client.get(check + "?done=created")
     assert page.status_code == 200
     assert WAITING in page.text and "Publish challenge" not in page.text
+    assert "You can publish it once your organisation is verified." in page.text
+    assert "Check it, then publish it" not in page.text
     refused = await post_form(client, check, {})
     assert refused.status_code == 400
     assert "There is a problem" in refused.text and 'href="#verification"' in refused.text
@@ -103,8 +105,9 @@ async def test_a_waiting_body_cannot_publish_until_it_is_verified(
     body, changed = await services.verify_body("sandwell COUNCIL")
     assert changed and body.id == user.organisation_id
 
-    page = await client.get(check)
+    page = await client.get(check + "?done=created")
     assert WAITING not in page.text and "Publish challenge" in page.text
+    assert "Check it, then publish it" in page.text
     published = await post_form(client, check, {})
     assert published.status_code == 303
     assert (await Challenge.get(id=challenge.id)).published_at is not None

@@ -40,6 +40,10 @@ DONE = {
     "withdrawn": "Your challenge has been withdrawn.",
     "clarified": "Your clarification has been published on the challenge page.",
 }
+# a body waiting for verification can save a draft but not publish it yet
+CREATED_WHILE_WAITING = (
+    "Your draft challenge has been saved. You can publish it once your organisation is verified."
+)
 
 
 def closes_in(closes_at: datetime, now: datetime) -> str:
@@ -346,6 +350,7 @@ async def publish(request: Request) -> Response:
             return _redirect(request, "challenges:detail", "published", id=challenge_id)
     edit_url = request.url_for("challenges:edit", id=challenge_id).path
     errors = dict(problems) if request.method == "POST" else {}
+    done = request.query_params.get("done", "")
     return render(
         request,
         "challenges/check.html",
@@ -363,7 +368,9 @@ async def publish(request: Request) -> Response:
                 for key, message in problems.items()
             ],
             "has_errors": bool(errors),
-            "done": DONE.get(request.query_params.get("done", "")),
+            "done": CREATED_WHILE_WAITING
+            if done == "created" and found.organisation.awaiting_verification
+            else DONE.get(done),
             "edit_url": edit_url,
         },
         400 if errors else 200,
