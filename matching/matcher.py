@@ -76,7 +76,7 @@ from sklearn.base import BaseEstimator
 
 from matching._grow import GrowableArray
 from matching.text import STOP_WORDS, Analyzer
-from matching.types import Document, Match, MatchedTerm
+from matching.types import Document, Match, MatchedTerm, matched_term
 
 __all__ = ["FORMAT_VERSION", "TfidfMatcher"]
 
@@ -100,6 +100,8 @@ _SKIP_SHARE = 0.15
 _BOUND_MIN_DF = 64
 # _kth first takes the maximum of each block of this many values
 _KTH_BLOCK = 256
+# rows gathered by slicing rather than by index arithmetic up to this many
+_FEW_ROWS = 32
 # beyond this many documents to rescore, scoring every term in the product is cheaper
 _MAX_CANDIDATES = 500
 # up to this many documents, rank_many scores a batch of queries in one sparse product; beyond
@@ -1273,10 +1275,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         order = inside[by_bound]
         skip = int(np.searchsorted(ladder, _SKIP_BUDGET, side="right"))
         nm = self._n_main
-        approx = np.empty(len(self._ids), np.float32)
-        approx[:nm] = self._product(q, np.sort(order[skip:]))
+        approx = self._product(q, np.sort(order[skip:]))
         if len(self._ids) > nm:
-            approx[nm:] = self._approx_delta(q)
+            approx = np.concatenate([approx, self._approx_delta(q).astype(np.float32)])
         self._drop_removed(approx)
         kth = self._kth(approx, k)
         if skip:
@@ -1313,9 +1314,12 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if blocks > k:
             # k blocks have a maximum at least the k-th largest block maximum, so at least k
             # values do: the k-th largest value is among those values, usually a few dozen
-            tops = approx[: blocks * _KTH_BLOCK].reshape(blocks, _KTH_BLOCK).max(axis=1)
+            whole = approx[: blocks * _KTH_BLOCK].reshape(blocks, _KTH_BLOCK)
+            tops = whole.max(axis=1)
             floor = np.partition(tops, blocks - k)[blocks - k]
-            approx = approx[approx >= floor]
+            # only the blocks reaching it (and the last, partial block) can hold such values
+            near = np.concatenate([whole[tops >= floor].ravel(), approx[blocks * _KTH_BLOCK :]])
+            approx = near[near >= floor]
             n = approx.size
         return float(np.partition(approx, n - k)[n - k])
 
@@ -1371,7 +1375,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if q.scored is not None:
             scored, owner, terms, contrib = q.scored
             at = np.minimum(np.searchsorted(scored, slots), max(scored.size - 1, 0))
-            if scored.size and np.array_equal(scored[at], slots):
+            if scored.size and bool((scored[at] == slots).all()):
                 remap = np.full(scored.size, -1, np.int64)
                 remap[at] = np.arange(slots.size)
                 mine = remap[owner]
@@ -1496,8 +1500,11 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             if a < 0:
                 df = doc_forms(base + term, none)
             else:
-                seconds = doc_forms(base + b, none)
-                df = tuple(f"{x} {y}" for x in doc_forms(base + a, none) for y in seconds)
+                xs, ys = doc_forms(base + a, none), doc_forms(base + b, none)
+                if len(xs) == 1 and len(ys) == 1:
+                    df = (f"{xs[0]} {ys[0]}",)
+                else:
+                    df = tuple(f"{x} {y}" for x in xs for y in ys)
             qf = query_forms(term, none)
             # a form both texts use, else the query's own, else the stem
             for label in qf:
@@ -1505,7 +1512,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
                     break
             else:
                 label = qf[0] if qf else self._term_key(term)
-            out[o].append(MatchedTerm(label, c, qf, df))
+            out[o].append(matched_term(label, c, qf, df))
         return [tuple(x) for x in out]
 
     def _unit_rows(self, slots: IntArray) -> sp.csr_matrix:
@@ -1583,8 +1590,12 @@ def _take_rows(
     """The entries of ``rows`` of a CSR-like block: each entry's position in ``rows``, and the
     columns' values, row after row."""
     lo, hi = indptr[rows], indptr[rows + 1]
-    idx = _ranges(lo, hi)
     owner: IntArray = np.repeat(np.arange(rows.size), hi - lo)
+    if 0 < rows.size <= _FEW_ROWS:
+        # a handful of rows (the hits, the rescored documents): slices beat index arithmetic
+        spans = list(zip(lo.tolist(), hi.tolist(), strict=True))
+        return owner, [np.concatenate([c[a:b] for a, b in spans]) for c in columns]
+    idx = _ranges(lo, hi)
     return owner, [c[idx] for c in columns]
 
 

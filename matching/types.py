@@ -78,3 +78,26 @@ class Match:
     doc_id: str
     score: float
     terms: tuple[MatchedTerm, ...]
+
+
+_new = object.__new__
+_set_term, _set_weight, _set_query_forms, _set_doc_forms = (
+    MatchedTerm.__dict__[name].__set__ for name in ("term", "weight", "query_forms", "doc_forms")
+)
+
+
+def matched_term(
+    term: str, weight: float, query_forms: tuple[str, ...], doc_forms: tuple[str, ...]
+) -> MatchedTerm:
+    """``MatchedTerm(term, weight, query_forms, doc_forms)`` for the matcher's own use.
+
+    The frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``; the
+    matcher builds over a hundred of these per ranking, and setting the slots directly takes
+    about half the time. The result is the same frozen object.
+    """
+    out: MatchedTerm = _new(MatchedTerm)
+    _set_term(out, term)
+    _set_weight(out, weight)
+    _set_query_forms(out, query_forms)
+    _set_doc_forms(out, doc_forms)
+    return out

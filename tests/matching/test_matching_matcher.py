@@ -12,7 +12,7 @@ import matching.matcher
 import matching.metrics
 import matching.text
 import matching.types
-from matching import Document, Match, TfidfMatcher
+from matching import Document, Match, MatchedTerm, TfidfMatcher
 
 PROPOSALS = [
     Document(
@@ -328,6 +328,12 @@ def test_matches_are_plain_frozen_values(matcher: TfidfMatcher) -> None:
     assert isinstance(hit, Match)
     with pytest.raises(AttributeError):
         hit.score = 2.0  # type: ignore[misc]
+    term = hit.terms[0]
+    # built without the dataclass's __init__, yet the same frozen, hashable value
+    same = MatchedTerm(term.term, term.weight, term.query_forms, term.doc_forms)
+    assert type(term) is MatchedTerm and term == same and hash(term) == hash(same)
+    with pytest.raises(AttributeError):
+        term.weight = 2.0  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

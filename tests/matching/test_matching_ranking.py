@@ -240,6 +240,33 @@ def test_the_kth_largest_of_a_large_array_takes_the_block_shortcut() -> None:
         assert TfidfMatcher._kth(approx, k) == float(np.sort(approx)[::-1][k - 1])
 
 
+def test_the_kth_largest_is_found_when_the_largest_values_sit_in_the_last_partial_block() -> None:
+    # 1,000 values make 3 whole blocks of 256 and a tail of 232 that no block maximum covers
+    approx = np.full(1_000, 0.1, np.float32)
+    approx[-5:] = [0.9, 0.8, 0.7, 0.6, 0.5]
+    for k in (1, 3, 5, 6):
+        assert TfidfMatcher._kth(approx, k) == float(np.sort(approx)[::-1][k - 1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 49), max_size=60), st.integers(0, 2**32 - 1))
+def test_gathering_rows_by_slices_and_by_index_arithmetic_agree(rows: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    indptr = np.concatenate([[0], np.cumsum(rng.integers(0, 6, 50))]).astype(np.int64)
+    columns = (rng.integers(0, 1_000, int(indptr[-1])), rng.random(int(indptr[-1])))
+    picked = np.array(rows, np.int64)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matcher_module, "_FEW_ROWS", 0)
+        owner_a, cols_a = matcher_module._take_rows(picked, indptr, columns)
+        mp.setattr(matcher_module, "_FEW_ROWS", 1_000)
+        owner_b, cols_b = matcher_module._take_rows(picked, indptr, columns)
+    assert np.array_equal(owner_a, owner_b)
+    for a, b in zip(cols_a, cols_b, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    expected = [columns[0][indptr[r] : indptr[r + 1]] for r in rows]
+    assert np.array_equal(cols_a[0], np.concatenate([np.zeros(0, np.int64), *expected]))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 40), st.integers(1, 60), st.floats(0.01, 0.9), st.integers(0, 2**32 - 1))
 def test_the_in_place_postings_product_matches_the_copying_one(
