@@ -1253,11 +1253,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._ub_terms = frequent.astype(np.int64)
         self._ub_max = top[frequent]
 
-    def _product(self, q: _Query, positions: IntArray) -> Float32Array:
-        """Approximate scores of the main block over the query terms at ``positions``."""
+    def _product(
+        self, q: _Query, positions: IntArray, out: Float32Array | None = None
+    ) -> Float32Array:
+        """Approximate scores of the main block over the query terms at ``positions``, added
+        to ``out`` (the main block's scores so far) when given."""
         if positions.size == 0:
-            return np.zeros(self._n_main, np.float32)
-        return _postings_product(self._index, q.terms[positions], q.w32[positions])
+            return np.zeros(self._n_main, np.float32) if out is None else out
+        return _postings_product(self._index, q.terms[positions], q.w32[positions], out)
 
     def _top(self, q: _Query, k: int) -> list[tuple[int, float]]:
         """The ``k`` best (slot, exact score) pairs for one query, best first.
@@ -1285,14 +1288,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             # k-th best found so far stays a lower bound of the true one)
             still = int(np.searchsorted(ladder[:skip], _SKIP_SHARE * kth, side="right"))
             if still < skip:
-                approx[:nm] += self._product(q, np.sort(order[still:skip]))
+                self._product(q, np.sort(order[still:skip]), approx[:nm])
                 self._drop_removed(approx)
                 skip = still
         slack = float(ladder[skip - 1]) if skip else 0.0
         hits = self._select(q, approx, k, kth, slack)
         if hits is None:
             # the skipped terms could matter: score them too
-            approx[:nm] += self._product(q, np.sort(order[:skip]))
+            self._product(q, np.sort(order[:skip]), approx[:nm])
             self._drop_removed(approx)
             hits = self._select(q, approx, k, self._kth(approx, k), 0.0)
             assert hits is not None  # nothing is skipped now
@@ -1528,8 +1531,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         return sp.csr_matrix((v, terms, indptr), shape=(slots.size, len(self._df_live)))
 
 
-def _postings_product(index: sp.csr_matrix, terms: IntArray, weights: Float32Array) -> Float32Array:
-    """``index[terms].T @ weights`` for strictly ascending ``terms``, without copying postings.
+def _postings_product(
+    index: sp.csr_matrix,
+    terms: IntArray,
+    weights: Float32Array,
+    out: Float32Array | None = None,
+) -> Float32Array:
+    """``index[terms].T @ weights`` for strictly ascending ``terms``, without copying postings;
+    added to ``out`` (a contiguous float32 array, updated in place and returned) when given.
 
     scipy's column-major product kernel adds, for each column ``j``, the entries from
     ``Ap[j]`` up to ``Ap[j + 1]`` times ``x[j]``, and adds nothing when ``Ap[j + 1] <= Ap[j]``.
@@ -1541,12 +1550,17 @@ def _postings_product(index: sp.csr_matrix, terms: IntArray, weights: Float32Arr
     kernel = _gapless_kernel()
     ptr = index.indptr
     if kernel is None or terms.size == 0 or index.indices.dtype != ptr.dtype:
-        out: Float32Array = index[terms].T @ weights
+        product: Float32Array = index[terms].T @ weights
+        if out is None:
+            return product
+        out += product
         return out
+    if out is None:
+        out = np.zeros(index.shape[1], np.float32)
     spans, x = _spans(ptr, terms, weights)
-    y = np.zeros(index.shape[1], np.float32)
-    kernel(index.shape[1], x.size, spans, index.indices, index.data, x, y)
-    return y
+    # the kernel adds into ``out`` (y += A x)
+    kernel(index.shape[1], x.size, spans, index.indices, index.data, x, out)
+    return out
 
 
 def _spans(
@@ -1575,13 +1589,14 @@ def _gapless_kernel() -> Callable[..., None] | None:
     terms = np.array([0, 2, 3], np.int64)
     weights = np.array([0.5, 2.0, 0.25], np.float32)
     spans, x = _spans(probe.indptr, terms, weights)
-    y = np.zeros(4, np.float32)
+    # it must add to what ``y`` holds, not overwrite it
+    y = np.full(4, 0.5, np.float32)
     try:
         csc_matvec(4, x.size, spans, probe.indices, probe.data, x, y)
     except Exception:  # any failure means the public product is used
         return None
     kernel: Callable[..., None] = csc_matvec
-    return kernel if np.array_equal(y, dense[terms].T @ weights) else None
+    return kernel if np.array_equal(y, 0.5 + dense[terms].T @ weights) else None
 
 
 def _take_rows(

@@ -284,6 +284,32 @@ def test_the_in_place_postings_product_matches_the_copying_one(
     np.testing.assert_allclose(got, want, rtol=0, atol=(terms.size + 1) * 2.0**-23)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 40), st.integers(0, 5), st.integers(0, 2**32 - 1))
+@pytest.mark.parametrize("kernel", ["in place", "copying"])
+def test_the_postings_product_adds_into_the_scores_it_is_given(
+    kernel: str, n_terms: int, n_docs: int, extra: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    dense = np.where(rng.random((n_terms, n_docs)) < 0.3, rng.random((n_terms, n_docs)), 0)
+    index = sp.csr_matrix(dense.astype(np.float32))
+    terms = np.flatnonzero(rng.random(n_terms) < 0.5).astype(np.int64)
+    weights = rng.random(terms.size).astype(np.float32)
+    # the main block's scores are the leading part of a longer array (documents added since)
+    scores = rng.random(n_docs + extra).astype(np.float32)
+    before = scores.copy()
+    with pytest.MonkeyPatch.context() as mp:
+        if kernel == "copying":
+            mp.setattr(matcher_module, "_gapless_kernel", lambda: None)
+        got = matcher_module._postings_product(index, terms, weights, scores[:n_docs])
+    assert np.shares_memory(got, scores)
+    want = before[:n_docs] + dense[terms].T.astype(np.float32) @ weights
+    # float32 sums of up to terms + 1 values: each rounding within one unit of the largest sum
+    bound = (terms.size + 2) * 2.0**-23 * float(max(want.max(initial=0.0), 1.0))
+    np.testing.assert_allclose(scores[:n_docs], want, rtol=0, atol=bound)
+    assert np.array_equal(scores[n_docs:], before[n_docs:])
+
+
 def test_the_in_place_product_is_used_only_when_scipys_kernel_behaves_as_relied_on() -> None:
     from scipy.sparse import _sparsetools
 
@@ -307,8 +333,22 @@ def test_the_in_place_product_is_used_only_when_scipys_kernel_behaves_as_relied_
             for i in range(int(ap[j]), int(ap[j + 1])):
                 y[ai[i]] = ax[i] * x[j]
 
+    def starts_from_zero(
+        n_row: int,
+        n_col: int,
+        ap: np.ndarray,
+        ai: np.ndarray,
+        ax: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+    ) -> None:
+        y[:] = 0
+        for j in range(n_col):
+            for i in range(int(ap[j]), int(ap[j + 1])):
+                y[ai[i]] += ax[i] * x[j]
+
     with pytest.MonkeyPatch.context() as mp:
-        for fake in (monotonic_only, assigns_instead_of_adding):
+        for fake in (monotonic_only, assigns_instead_of_adding, starts_from_zero):
             mp.setattr(_sparsetools, "csc_matvec", fake)
             assert check() is None
         mp.setattr(matcher_module, "_gapless_kernel", lambda: None)
