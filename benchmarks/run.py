@@ -7,8 +7,9 @@ Run from the project root::
     python -m benchmarks.run --data DIR --out FILE
 
 Every peer is measured in the same process and the same run, BLAS pinned to one thread, on the
-same texts; the tables give our figure, the peer's and the ratio. Query timings interleave the
-systems query by query, so a change in machine load during the run hits them alike.
+same texts; the tables give our figure, the peer's and the ratio. Query timings run each system
+over all the queries in turn, in rounds whose order rotates, so a change in machine load during
+the run hits them alike; the spread of the per-round ratios is reported beside the median.
 """
 
 from __future__ import annotations
@@ -328,18 +329,26 @@ def speed(
     }
     times: dict[str, list[float]] = {name: [] for name in systems}
     order = list(systems)
+    round_ratios: list[float] = []
     for turn in range(rounds):
         # each round runs every system over all the queries, in a rotated order
+        medians = {}
         for name in order[turn % len(order) :] + order[: turn % len(order)]:
             fn = systems[name]
             for q in queries[:3]:  # warm this system's caches
                 fn(q)
+            block = []
             for q in queries:
                 t = time.perf_counter()
                 fn(q)
-                times[name].append(time.perf_counter() - t)
+                block.append(time.perf_counter() - t)
+            times[name] += block
+            medians[name] = _median(block)
+        round_ratios.append(medians["ours"] / medians["bm25s"])
     for name, values in times.items():
         r[f"rank_{name}_ms"] = 1000 * _median(values)
+    # how far the ratio moves from round to round with the load on a shared machine
+    r["round_ratios_bm25s"] = sorted(round_ratios)
 
     # where our time goes (the same steps rank() takes, timed one by one)
     steps: dict[str, list[float]] = {"parse": [], "top": [], "explain": []}
@@ -469,6 +478,13 @@ def _render_speed(speeds: list[dict[str, Any]]) -> list[str]:
                 lines.append(
                     f"| {n} | {label} vs {peer_name} | {a:.2f} | {b:.2f} | {a / b:.3f} | {goal} |"
                 )
+            spread = s.get("round_ratios_bm25s")
+            if spread:
+                lines.append(
+                    f"| {n} | rank k=10 vs bm25s, ratio of each round's medians "
+                    f"({len(spread)} rounds): lowest / median / highest | | | "
+                    f"{spread[0]:.3f} / {_median(spread):.3f} / {spread[-1]:.3f} | |"
+                )
             fit = (
                 ("fit, s", "sklearn", "TfidfVectorizer().fit_transform", "<= 2"),
                 ("fit, s", "bm25s", "bm25s tokenize+index", ""),
@@ -576,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--queries", type=int, default=50, help="queries per speed run")
     parser.add_argument("--repeats", type=int, default=3, help="fits per system and size")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the queries")
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the queries")
     parser.add_argument(
         "--no-stress", action="store_true", help="skip the independent-words corpus at 100k"
     )
