@@ -27,7 +27,7 @@ indexed; and each hit's term contributions, computed from the same row, add up t
 A long query also holds many common words, each with long postings and a small weight. For
 every term held by more than 0.1 % of the documents the index keeps its largest weight, so a
 query term's largest possible contribution is known. The weakest terms, up to a small total of
-such bounds (and never more than 7.5 % of the k-th best score the product finds), are left out of
+such bounds (and never more than 15 % of the k-th best score the product finds), are left out of
 the product (as in MaxScore), and the rescoring window is widened by that total: a document
 that could still reach the top k on those terms is rescored exactly like the others. When the
 window would hold too many documents, the skipped terms are scored after all. Skipping changes
@@ -94,8 +94,8 @@ _F32_ULP = 2.0**-23
 # Query terms whose largest possible contributions add up to at most _SKIP_BUDGET are left out
 # of the first product, and of the rest no more than _SKIP_SHARE of the k-th best score then
 # found. Only speed depends on these: the documents near the top are rescored exactly.
-_SKIP_BUDGET = 0.003
-_SKIP_SHARE = 0.075
+_SKIP_BUDGET = 0.005
+_SKIP_SHARE = 0.15
 # bounds are kept for terms in at least this many documents (and 0.1 % of them)
 _BOUND_MIN_DF = 64
 # _kth first takes the maximum of each block of this many values
