@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from tests.challenges.helpers import challenge_data, draft, officer, opened
 from tests.conftest import PASSWORD, make_user, post_form
@@ -82,12 +83,61 @@ def score_entries(scene: Scene, value: int = 7) -> list[scoring.ScoreInput]:
 # ------------------------------------------------------------------ scores
 
 
-async def test_a_score_set_that_fails_after_its_first_criterion_saves_no_score(
+async def test_a_score_set_that_fails_after_its_new_scores_went_in_saves_no_score(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scene = await make_scene(proposals=1, reviewers=1)
     member, proposal = scene.reviewers[0], scene.proposals[0]
     await scoring.declare(member, proposal.id, False)
+    real = scoring._add_scores
+
+    async def inserted_then_failed(*args: Any) -> None:
+        await real(*args)
+        assert await Score.filter(proposal=proposal).count() == len(scene.criteria)
+        raise Injected("after the insert")
+
+    monkeypatch.setattr(scoring, "_add_scores", inserted_then_failed)
+
+    with pytest.raises(Injected):
+        await scoring.save_scores(member, proposal.id, score_entries(scene), submit=True)
+
+    assert not await Score.exists(proposal=proposal)
+    assert "score.submitted" not in await audit_actions()
+
+
+def lose_the_insert_race(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the one-statement insert of new scores fail as if another request's row with
+    the same criterion had gone in first."""
+
+    async def clashing(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Score, "bulk_create", clashing)
+
+
+async def test_a_score_set_that_lost_the_insert_race_saves_each_score_on_its_own(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = await make_scene(proposals=1, reviewers=1)
+    member, proposal = scene.reviewers[0], scene.proposals[0]
+    await scoring.declare(member, proposal.id, False)
+    lose_the_insert_race(monkeypatch)
+
+    found = await scoring.save_scores(member, proposal.id, score_entries(scene), submit=True)
+
+    stored = await Score.filter(proposal=proposal)
+    assert len(stored) == len(scene.criteria)
+    assert all(s.score == 7 and s.submitted_at is not None for s in stored)
+    assert found.status is scoring.ReviewStatus.SUBMITTED
+
+
+async def test_a_score_set_that_lost_the_insert_race_and_fails_half_way_saves_no_score(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = await make_scene(proposals=1, reviewers=1)
+    member, proposal = scene.reviewers[0], scene.proposals[0]
+    await scoring.declare(member, proposal.id, False)
+    lose_the_insert_race(monkeypatch)
     fail_on_call(monkeypatch, scoring, "_put_score", after=1)
 
     with pytest.raises(Injected):

@@ -11,6 +11,7 @@ from tests.conftest import make_user, post_form, sign_in_as
 from tests.reviews.conftest import Scene, api_as, make_scene
 from urbanchallenge.accounts.models import Organisation, Role
 from urbanchallenge.audit.models import AuditEvent
+from urbanchallenge.reviews import scoring
 from urbanchallenge.reviews.models import ConflictDeclaration, Score
 
 
@@ -406,3 +407,38 @@ async def test_declaring_a_conflict_on_the_page_needs_a_reason(client: httpx.Asy
     declaration = await ConflictDeclaration.get(proposal=proposal)
     assert declaration.has_conflict and declaration.reason == "I used to work there."
     assert (await client.get(path)).status_code == 403
+
+
+async def test_saving_scores_answers_with_what_a_fresh_read_gives(
+    client: httpx.AsyncClient,
+) -> None:
+    # save_scores builds its answer from the transaction's own reads instead of reading the
+    # whole assignment again: it must be what a fresh read then returns, at every step
+    scene = await make_scene(proposals=1, reviewers=1)
+    member, proposal = scene.reviewers[0], scene.proposals[0]
+    await scoring.declare(member, proposal.id, False)
+    first = scene.criteria[0]
+    steps = [
+        ([scoring.ScoreInput(criterion=first.name, score=4, comment="", key="s.0")], False),
+        (
+            [
+                scoring.ScoreInput(criterion=c.name, score=6, comment=f"On {c.name}.", key=f"s.{i}")
+                for i, c in enumerate(scene.criteria)
+            ],
+            False,
+        ),
+        ([], True),
+    ]
+    for entries, submit in steps:
+        answered = await scoring.save_scores(member, proposal.id, entries, submit=submit)
+        fresh = await scoring.assignment(member, proposal.id)
+        assert answered.status is fresh.status
+        assert answered.proposal == fresh.proposal
+        assert answered.challenge.id == fresh.challenge.id
+        assert answered.declaration is not None and fresh.declaration is not None
+        assert answered.declaration.id == fresh.declaration.id
+        assert [c.id for c in answered.criteria] == [c.id for c in fresh.criteria]
+        assert {
+            cid: (s.score, s.comment, s.submitted_at) for cid, s in answered.scores.items()
+        } == {cid: (s.score, s.comment, s.submitted_at) for cid, s in fresh.scores.items()}
+    assert fresh.status is scoring.ReviewStatus.SUBMITTED

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -168,7 +168,7 @@ async def _assignments_in(
         if not ids:
             continue
         proposals = {
-            p.id: p for p in await Proposal.filter(id__in=ids).prefetch_related("organisation")
+            p.id: p for p in await Proposal.filter(id__in=ids).select_related("organisation")
         }
         declarations = {
             d.proposal_id: d
@@ -528,10 +528,13 @@ async def save_scores(
             raise Conflict(
                 "You have already submitted your scores for this proposal: they are final"
             )
-        for entry in cleaned:
-            if entry.score is None:
-                continue
-            await _put_score(member, proposal_id, entry, stored.get(entry.criterion.id), moment)
+        scored = [entry for entry in cleaned if entry.score is not None]
+        await _add_scores(
+            member, proposal_id, [e for e in scored if e.criterion.id not in stored], moment
+        )
+        for entry in scored:
+            if entry.criterion.id in stored:
+                await _put_score(member, proposal_id, entry, stored[entry.criterion.id], moment)
         if submit:
             ready = await Score.filter(proposal_id=proposal_id, member_id=member.id).values_list(
                 "criterion_id", "comment"
@@ -551,7 +554,44 @@ async def save_scores(
                 challenge_id=challenge.id,
                 details={"proposal_id": proposal_id, "criteria": len(found.criteria)},
             )
-    return await assignment(member, proposal_id)
+        saved = list(await Score.filter(proposal_id=proposal_id, member_id=member.id))
+    # What this transaction saved, as the member now sees it: the proposal's view is the
+    # same for every status a member who may score can have.
+    status = _status(declaration, saved)
+    return replace(
+        found,
+        challenge=challenge,
+        status=status,
+        declaration=declaration,
+        scores={score.criterion_id: score for score in saved},
+    )
+
+
+async def _add_scores(
+    member: User, proposal_id: int, entries: Sequence[_Clean], moment: datetime
+) -> None:
+    """Insert the member's first scores on these criteria in one statement; if one of them
+    went in meanwhile, each is saved on its own instead."""
+    if not entries:
+        return
+    try:
+        async with in_transaction():  # a savepoint: a lost race must not end the outer one
+            await Score.bulk_create(
+                [
+                    Score(
+                        proposal_id=proposal_id,
+                        member_id=member.id,
+                        criterion_id=entry.criterion.id,
+                        score=entry.score,
+                        comment=entry.comment,
+                        updated_at=moment,
+                    )
+                    for entry in entries
+                ]
+            )
+    except IntegrityError:
+        for entry in entries:
+            await _put_score(member, proposal_id, entry, None, moment)
 
 
 async def _put_score(
