@@ -83,12 +83,18 @@ def score_entries(scene: Scene, value: int = 7) -> list[scoring.ScoreInput]:
 # ------------------------------------------------------------------ scores
 
 
-async def test_a_score_set_that_fails_after_its_new_scores_went_in_saves_no_score(
-    db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def declared_member() -> tuple[Scene, User, Proposal]:
+    """A one-proposal panel whose one member has declared no conflict."""
     scene = await make_scene(proposals=1, reviewers=1)
     member, proposal = scene.reviewers[0], scene.proposals[0]
     await scoring.declare(member, proposal.id, False)
+    return scene, member, proposal
+
+
+async def test_a_score_set_that_fails_after_its_new_scores_went_in_saves_no_score(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene, member, proposal = await declared_member()
     real = scoring._add_scores
 
     async def inserted_then_failed(*args: Any) -> None:
@@ -118,9 +124,7 @@ def lose_the_insert_race(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_score_set_that_lost_the_insert_race_saves_each_score_on_its_own(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scene = await make_scene(proposals=1, reviewers=1)
-    member, proposal = scene.reviewers[0], scene.proposals[0]
-    await scoring.declare(member, proposal.id, False)
+    scene, member, proposal = await declared_member()
     lose_the_insert_race(monkeypatch)
 
     found = await scoring.save_scores(member, proposal.id, score_entries(scene), submit=True)
@@ -134,9 +138,7 @@ async def test_a_score_set_that_lost_the_insert_race_saves_each_score_on_its_own
 async def test_a_score_set_that_lost_the_insert_race_and_fails_half_way_saves_no_score(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scene = await make_scene(proposals=1, reviewers=1)
-    member, proposal = scene.reviewers[0], scene.proposals[0]
-    await scoring.declare(member, proposal.id, False)
+    scene, member, proposal = await declared_member()
     lose_the_insert_race(monkeypatch)
     fail_on_call(monkeypatch, scoring, "_put_score", after=1)
 

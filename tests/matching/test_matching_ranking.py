@@ -1,6 +1,7 @@
 """The fast ranking path (approximate product, then exact rescoring) against a full exact scan."""
 
 import random
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -320,35 +321,34 @@ def test_the_in_place_product_is_used_only_when_scipys_kernel_behaves_as_relied_
         if np.any(np.diff(ap) < 0):
             raise ValueError("column pointers must not decrease")
 
-    def assigns_instead_of_adding(
-        n_row: int,
-        n_col: int,
-        ap: np.ndarray,
-        ai: np.ndarray,
-        ax: np.ndarray,
-        x: np.ndarray,
-        y: np.ndarray,
-    ) -> None:
-        for j in range(n_col):
-            for i in range(int(ap[j]), int(ap[j + 1])):
-                y[ai[i]] = ax[i] * x[j]
+    def kernel_that(*, adds: bool, clears: bool) -> Callable[..., None]:
+        """A kernel that reads spans as relied on but overwrites instead of adding, or clears
+        the scores it is given first."""
 
-    def starts_from_zero(
-        n_row: int,
-        n_col: int,
-        ap: np.ndarray,
-        ai: np.ndarray,
-        ax: np.ndarray,
-        x: np.ndarray,
-        y: np.ndarray,
-    ) -> None:
-        y[:] = 0
-        for j in range(n_col):
-            for i in range(int(ap[j]), int(ap[j + 1])):
-                y[ai[i]] += ax[i] * x[j]
+        def fake(
+            n_row: int,
+            n_col: int,
+            ap: np.ndarray,
+            ai: np.ndarray,
+            ax: np.ndarray,
+            x: np.ndarray,
+            y: np.ndarray,
+        ) -> None:
+            if clears:
+                y[:] = 0
+            for j in range(n_col):
+                for i in range(int(ap[j]), int(ap[j + 1])):
+                    y[ai[i]] = (y[ai[i]] if adds else 0) + ax[i] * x[j]
+
+        return fake
 
     with pytest.MonkeyPatch.context() as mp:
-        for fake in (monotonic_only, assigns_instead_of_adding, starts_from_zero):
+        fakes = (
+            monotonic_only,
+            kernel_that(adds=False, clears=False),
+            kernel_that(adds=True, clears=True),
+        )
+        for fake in fakes:
             mp.setattr(_sparsetools, "csc_matvec", fake)
             assert check() is None
         mp.setattr(matcher_module, "_gapless_kernel", lambda: None)

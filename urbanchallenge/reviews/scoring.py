@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -577,21 +578,22 @@ async def _add_scores(
     try:
         async with in_transaction():  # a savepoint: a lost race must not end the outer one
             await Score.bulk_create(
-                [
-                    Score(
-                        proposal_id=proposal_id,
-                        member_id=member.id,
-                        criterion_id=entry.criterion.id,
-                        score=entry.score,
-                        comment=entry.comment,
-                        updated_at=moment,
-                    )
-                    for entry in entries
-                ]
+                [Score(**_new_score(member, proposal_id, entry, moment)) for entry in entries]
             )
     except IntegrityError:
         for entry in entries:
             await _put_score(member, proposal_id, entry, None, moment)
+
+
+def _new_score(member: User, proposal_id: int, entry: _Clean, moment: datetime) -> dict[str, Any]:
+    return {
+        "proposal_id": proposal_id,
+        "member_id": member.id,
+        "criterion_id": entry.criterion.id,
+        "score": entry.score,
+        "comment": entry.comment,
+        "updated_at": moment,
+    }
 
 
 async def _put_score(
@@ -601,14 +603,7 @@ async def _put_score(
     if existing is None:
         try:
             async with in_transaction():  # a savepoint: a lost race must not end the outer one
-                await Score.create(
-                    proposal_id=proposal_id,
-                    member_id=member.id,
-                    criterion_id=entry.criterion.id,
-                    score=entry.score,
-                    comment=entry.comment,
-                    updated_at=moment,
-                )
+                await Score.create(**_new_score(member, proposal_id, entry, moment))
             return
         except IntegrityError:
             existing = await Score.get(
