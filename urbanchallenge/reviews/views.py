@@ -490,7 +490,11 @@ async def scores(request: Request) -> Response:
         draft = data.get("action") == "draft"
         try:
             await scoring.save_scores(
-                user, proposal_id, _score_entries(data, found), require_complete=not draft
+                user,
+                proposal_id,
+                _score_entries(data, found),
+                require_complete=not draft,
+                loaded=found,
             )
         except ValidationFailed as exc:
             errors = exc.errors
@@ -517,7 +521,7 @@ async def check_scores(request: Request) -> Response:
         return _redirect(request, "reviews:scores", proposal_id=proposal_id)
     if request.method == "POST":
         try:
-            await scoring.save_scores(user, proposal_id, [], submit=True)
+            await scoring.save_scores(user, proposal_id, [], submit=True, loaded=found)
         except ValidationFailed as exc:
             return render(
                 request,
