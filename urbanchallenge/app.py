@@ -19,10 +19,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from urbanchallenge import errors, health, home, security
+from urbanchallenge.accounts.kept_sessions import (
+    KeptSessions,
+    SessionListener,
+)
 from urbanchallenge.accounts.routes import routes as account_routes
 from urbanchallenge.api.routes import routes as api_routes
 from urbanchallenge.challenges.routes import routes as challenge_routes
-from urbanchallenge.db import close_db, init_db
+from urbanchallenge.db import close_db, dialect, init_db
 from urbanchallenge.domain import DomainError
 from urbanchallenge.middleware import (
     BodyLimitMiddleware,
@@ -123,9 +127,16 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         worker = Worker(on_change=on_change) if settings.run_worker else None
         if worker is not None:
             worker.start()
+        listener = None
+        if kept_sessions is not None:
+            listener = SessionListener.for_database(kept_sessions, settings.database_url)
+            listener.start()
+        app.state.session_listener = listener
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             if worker is not None:
                 await worker.stop()
             await close_db()
@@ -149,6 +160,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     ]
     seconds = settings.page_cache_seconds
     kept_pages = KeptPages(seconds) if seconds > 0 else None
+    # Sessions are kept only where every instance can be told of a change (PostgreSQL), and
+    # only while a listener hears those changes: the lifespan runs one when it manages the
+    # database; without one nothing is kept.
+    kept_sessions = (
+        KeptSessions(settings.session_keep_seconds)
+        if settings.session_keep_seconds > 0 and dialect(settings.database_url) == "postgres"
+        else None
+    )
     middleware = [
         # Outermost, so every answer below (a refused host, a body too large) has the headers.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.debug),
@@ -157,7 +176,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_size, reject=errors.reject),
         Middleware(FormGuardMiddleware, max_fields=settings.max_form_fields, reject=errors.reject),
         Middleware(CSRFMiddleware, settings=settings),
-        Middleware(SessionMiddleware, settings=settings),
+        Middleware(SessionMiddleware, settings=settings, kept=kept_sessions),
         Middleware(KeptPagesInvalidation, pages=kept_pages),
     ]
     app = Starlette(
@@ -174,4 +193,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.state.settings = settings
     app.state.templates = build_templates()
     app.state.kept_pages = kept_pages
+    app.state.kept_sessions = kept_sessions
+    app.state.session_listener = None
     return app

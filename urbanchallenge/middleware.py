@@ -16,6 +16,7 @@ from starlette.authentication import UnauthenticatedUser
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from urbanchallenge.accounts.kept_sessions import KeptSessions
 from urbanchallenge.db import Trouble, lost_connection, trouble
 from urbanchallenge.settings import Settings
 
@@ -375,9 +376,12 @@ class SessionMiddleware:
     :class:`DatabaseTroubleMiddleware` for itself and everything inside it.
     """
 
-    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, kept: KeptSessions | None = None
+    ) -> None:
         self.app = app
         self.settings = settings
+        self.kept = kept
         self._guarded = DatabaseTroubleMiddleware(self._authenticated)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -390,7 +394,13 @@ class SessionMiddleware:
         from urbanchallenge.accounts.services import load_session
 
         token = read_cookie(scope, self.settings.session_cookie_name)
-        session = await load_session(token, self.settings) if token else None
+        session = (
+            await load_session(
+                token, self.settings, self.kept, may_keep=scope["method"] in SAFE_METHODS
+            )
+            if token
+            else None
+        )
         scope["user"] = session.user if session else UnauthenticatedUser()
         scope["auth"] = None
         scope["session_token"] = token if session else None

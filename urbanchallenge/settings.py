@@ -45,6 +45,9 @@ class Settings:
     # Seconds a page that opts in is kept (urbanchallenge.pagecache); 0 turns it off. Off
     # unless the environment says, so tests see every change.
     page_cache_seconds: float = 0.0
+    # Seconds a process may keep a session it has read, on PostgreSQL only
+    # (urbanchallenge.accounts.kept_sessions); 0 turns it off.
+    session_keep_seconds: float = 10.0
 
     @property
     def cookie_secure(self) -> bool:
@@ -109,6 +112,10 @@ def load_settings(
     if not 0 <= page_seconds <= 3600:
         raise SettingsError("PAGE_CACHE_SECONDS must be between 0 (off) and 3600.")
 
+    keep_seconds = config("SESSION_KEEP_SECONDS", cast=float, default=10.0)
+    if not 0 <= keep_seconds <= 300:
+        raise SettingsError("SESSION_KEEP_SECONDS must be between 0 (off) and 300.")
+
     return Settings(
         database_url=config("DATABASE_URL", default=DEFAULT_DATABASE_URL),
         secret_key=secret,
@@ -120,4 +127,5 @@ def load_settings(
         base_url=config("BASE_URL", default="http://127.0.0.1:8000"),
         run_worker=config("MATCH_WORKER", cast=bool, default=True),
         page_cache_seconds=page_seconds,
+        session_keep_seconds=keep_seconds,
     )

@@ -18,7 +18,7 @@ from urbanchallenge.accounts.passwords import Hashing, default_hasher
 from urbanchallenge.accounts.services import (
     SESSION_COLUMNS,
     USER_COLUMNS,
-    _session_with_user,
+    _session_row,
     load_session,
 )
 from urbanchallenge.app import create_app
@@ -346,7 +346,7 @@ async def test_a_session_cookie_with_a_quoted_or_odd_value_is_refused_not_an_err
 
 
 def test_the_written_out_session_query_reads_every_column_of_both_models_in_order() -> None:
-    source = inspect.getsource(_session_with_user)
+    source = inspect.getsource(_session_row)
     queries = re.findall(r"execute_query\(\s*((?:'[^']*'\s*)+),", source)
     assert len(queries) == 2  # PostgreSQL's and SQLite's
     for query in queries:

@@ -11,11 +11,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from urbanchallenge.accounts.kept_sessions import KeptSessions
 from urbanchallenge.accounts.models import (
     ROLE_ORGANISATION_KIND,
     Organisation,
@@ -314,18 +316,35 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 _touching: set[int] = set()
 
 
-async def load_session(token: str, settings: Settings) -> Session | None:
+async def load_session(
+    token: str,
+    settings: Settings,
+    kept: KeptSessions | None = None,
+    *,
+    may_keep: bool = False,
+) -> Session | None:
     """Return the live session for a cookie token (user prefetched), or None.
 
     A session ends at its absolute expiry or after ``session_idle_timeout``
-    seconds without a request; an ended session is deleted.
+    seconds without a request; an ended session is deleted. With ``kept`` (PostgreSQL,
+    :mod:`urbanchallenge.accounts.kept_sessions`) a row read earlier by this process is used
+    when ``may_keep`` (a request that changes nothing), and a row read now is kept.
     """
     if not token or len(token) > 128:
         return None
-    session = await _session_with_user(_token_hash(token))
-    if session is None:
-        return None
+    token_hash = _token_hash(token)
+    row = kept.get(token_hash) if kept is not None and may_keep else None
+    from_memory = row is not None
     moment = now()
+    if row is not None and _idle_limit(row, settings) <= moment:
+        # Another instance may have seen this session since: ask the database.
+        row, from_memory = None, False
+    mark = kept.mark() if kept is not None else 0
+    if row is None:
+        row = await _session_row(token_hash)
+        if row is None:
+            return None
+    session = _session_from_row(row)
     idle_limit = session.last_seen_at + timedelta(seconds=settings.session_idle_timeout)
     if session.expires_at <= moment or idle_limit <= moment or not session.user.is_active:
         await session.delete()
@@ -337,6 +356,11 @@ async def load_session(token: str, settings: Settings) -> Session | None:
             await session.save(update_fields=["last_seen_at"])
         finally:
             _touching.discard(session.id)
+        row = (*row[:_LAST_SEEN], moment, *row[_LAST_SEEN + 1 :])
+        if from_memory and kept is not None:
+            kept.replace(token_hash, row)
+    if kept is not None and not from_memory:
+        kept.put(token_hash, session.user_id, row, mark)
     return session
 
 
@@ -366,7 +390,15 @@ USER_COLUMNS = (
 )
 
 
-async def _session_with_user(token_hash: str) -> Session | None:
+_LAST_SEEN = SESSION_COLUMNS.index("last_seen_at")
+
+
+def _idle_limit(row: tuple[Any, ...], settings: Settings) -> datetime:
+    last_seen: datetime = row[_LAST_SEEN]
+    return last_seen + timedelta(seconds=settings.session_idle_timeout)
+
+
+async def _session_row(token_hash: str) -> tuple[Any, ...] | None:
     conn = connections.get("default")
     if conn.capabilities.dialect == "postgres":
         _, rows = await conn.execute_query(
@@ -386,9 +418,10 @@ async def _session_with_user(token_hash: str) -> Session | None:
             'JOIN "user_account" u ON u."id" = s."user_id" WHERE s."token_hash" = ?',
             [token_hash],
         )
-    if not rows:
-        return None
-    row = tuple(rows[0])
+    return tuple(rows[0]) if rows else None
+
+
+def _session_from_row(row: tuple[Any, ...]) -> Session:
     n = len(SESSION_COLUMNS)
     session = Session._init_from_db(**dict(zip(SESSION_COLUMNS, row[:n], strict=True)))
     user = User._init_from_db(**dict(zip(USER_COLUMNS, row[n:], strict=True)))

@@ -1,0 +1,190 @@
+"""Signed-in sessions kept in memory between reads, dropped as soon as PostgreSQL says they changed.
+
+Every signed-in request needs its session and its user: one query. For a page kept by
+:mod:`urbanchallenge.pagecache` that query is most of the work, and it runs on the shared
+PostgreSQL for every request of every instance. So on PostgreSQL each process keeps the
+session rows it has read, under these rules:
+
+* **Changes reach every instance at once.** Triggers (migration 3 of the PostgreSQL chain)
+  send a notification on channel :data:`CHANNEL` for every session deleted or re-pointed, every
+  user changed or deleted, and every TRUNCATE of those tables, whoever writes them (the app, a
+  script, an operator in psql). Each process listens on a connection of its own; a
+  notification drops the rows it names. PostgreSQL delivers it when the change commits, so an
+  account switched off or a session signed out elsewhere is refused from the next request that
+  arrives after a few milliseconds, not after a timeout.
+* **No listening, no keeping.** Rows are kept only while the listening connection is up. When
+  it is lost (PostgreSQL restarted, the connection killed, a health check unanswered) every
+  kept row is dropped and requests read the database again until listening has resumed.
+* **A read that raced a change is not kept.** A row read while any notification arrived (or
+  the connection was lost) may predate that change; it is used for its own request, as any
+  read would be, but not kept.
+* **Only reads use a kept row.** A request that may change something (any method other than
+  GET, HEAD and OPTIONS) always reads its session from the database, so nothing is ever
+  written on behalf of a session that has ended, however recently.
+* **Kept rows age out** after ``SESSION_KEEP_SECONDS`` (10 by default; 0 turns keeping off)
+  even with no notification, a bound on staleness should notifications ever stop silently.
+  Idle timeouts are checked against the database before a kept row ends a session, since
+  another instance may have seen the session more recently.
+
+SQLite needs none of this: its reads are in-process and cheap, and there is no second
+machine to tell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+
+from urbanchallenge.db import tortoise_config
+
+log = logging.getLogger("urbanchallenge")
+
+CHANNEL = "uc_session_changed"
+# Each listening connection says who it is, so operators (and tests) can find it.
+APPLICATION_NAME = "urbanchallenge-sessions"
+# Seconds between checks that the listening connection still answers.
+HEALTH_CHECK_SECONDS = 5.0
+RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+
+Row = tuple[Any, ...]
+
+
+class KeptSessions:
+    """Session rows (session and user columns) by token hash, for ``seconds`` at most."""
+
+    def __init__(
+        self, seconds: float, *, size: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.clock = clock
+        self.listening = False
+        # Moves on with every notification and every loss of the listening connection.
+        self.changes = 0
+        self._rows: OrderedDict[str, tuple[float, int, Row]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, token_hash: str) -> Row | None:
+        kept = self._rows.get(token_hash)
+        if kept is None:
+            return None
+        until, _, row = kept
+        if until <= self.clock():
+            del self._rows[token_hash]
+            return None
+        return row
+
+    def mark(self) -> int:
+        """Call before reading a row from the database, and pass the answer to :meth:`put`."""
+        return self.changes
+
+    def put(self, token_hash: str, user_id: int, row: Row, mark: int) -> bool:
+        """Keep ``row`` unless something changed since ``mark`` or no one is listening."""
+        if not self.listening or mark != self.changes:
+            return False
+        self._rows[token_hash] = (self.clock() + self.seconds, user_id, row)
+        self._rows.move_to_end(token_hash)
+        while len(self._rows) > self.size:
+            self._rows.popitem(last=False)
+        return True
+
+    def replace(self, token_hash: str, row: Row) -> None:
+        """Put a newer copy of a kept row in its place (its last-seen time moved on)."""
+        kept = self._rows.get(token_hash)
+        if kept is not None:
+            self._rows[token_hash] = (kept[0], kept[1], row)
+
+    def changed(self, payload: str) -> None:
+        """A notification: ``s<token hash>``, ``u<user id>`` or ``*`` for everything."""
+        self.changes += 1
+        kind, rest = payload[:1], payload[1:]
+        if kind == "s":
+            self._rows.pop(rest, None)
+        elif kind == "u" and rest.isdigit():
+            user_id = int(rest)
+            for key in [k for k, (_, uid, _) in self._rows.items() if uid == user_id]:
+                del self._rows[key]
+        else:
+            self._rows.clear()
+
+    def stop_keeping(self) -> None:
+        self.listening = False
+        self.changes += 1
+        self._rows.clear()
+
+
+class SessionListener:
+    """Keeps one connection listening on :data:`CHANNEL` and feeds ``kept`` what it hears.
+
+    Reconnects by itself, with growing pauses, for as long as it runs.
+    """
+
+    def __init__(self, kept: KeptSessions, credentials: Mapping[str, Any]) -> None:
+        self.kept = kept
+        self.credentials = dict(credentials)
+        self.connects = 0
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def for_database(cls, kept: KeptSessions, database_url: str) -> SessionListener:
+        """A listener on the PostgreSQL server and database the ORM uses."""
+        credentials = tortoise_config(database_url)["connections"]["default"]["credentials"]
+        wanted = ("host", "port", "user", "password", "database", "ssl", "timeout")
+        return cls(kept, {k: credentials[k] for k in wanted if credentials.get(k) is not None})
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="session-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.kept.stop_keeping()
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            connects = self.connects
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+                if self.connects > connects:
+                    failures = 0
+                    log.warning("Session listener lost its connection (%s); reconnecting", exc)
+            await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+            failures += 1
+
+    async def _listen(self) -> None:
+        lost = asyncio.Event()
+        conn: asyncpg.Connection = await asyncpg.connect(
+            **self.credentials, server_settings={"application_name": APPLICATION_NAME}
+        )
+        try:
+            conn.add_termination_listener(lambda _: lost.set())
+            await conn.add_listener(CHANNEL, self._notified)
+            self.connects += 1
+            self.kept.stop_keeping()  # nothing heard before now can be trusted
+            self.kept.listening = True
+            while not lost.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(lost.wait(), HEALTH_CHECK_SECONDS)
+                if not lost.is_set():
+                    await conn.fetchval("SELECT 1", timeout=HEALTH_CHECK_SECONDS)
+        finally:
+            self.kept.stop_keeping()
+            conn.terminate()
+        raise ConnectionResetError("the listening connection was closed")
+
+    def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        self.kept.changed(payload)
