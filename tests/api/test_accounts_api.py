@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -105,6 +106,35 @@ async def test_a_token_identifies_its_account(client: httpx.AsyncClient) -> None
     assert me.json()["organisation"]["name"] == "Walsall Council"
     stored = await ApiToken.all()
     assert len(stored) == 1 and officer.token not in stored[0].token_hash
+
+
+async def test_a_token_and_its_account_are_read_in_one_statement(
+    client: httpx.AsyncClient,
+) -> None:
+    """Every API request checks its token: one round trip, not one for the token and one for
+    the user (score submissions come through here)."""
+    from urbanchallenge.accounts.tokens import user_for_token
+
+    officer = await register(client, "council_officer", organisation="Dudley Council")
+    await user_for_token(officer.token)  # refreshes last_used_at: a write of its own
+    statements: list[str] = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            statements.append(record.getMessage())
+
+    log = logging.getLogger("tortoise.db_client")
+    recorder, level = Recorder(), log.level
+    log.addHandler(recorder)
+    log.setLevel(logging.DEBUG)
+    try:
+        user = await user_for_token(officer.token)
+    finally:
+        log.removeHandler(recorder)
+        log.setLevel(level)
+
+    assert user is not None and user.organisation_id is not None
+    assert len([s for s in statements if "SELECT" in s]) == 1, statements
 
 
 async def test_wrong_credentials_get_401_and_repeated_failures_429(

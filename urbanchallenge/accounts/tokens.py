@@ -29,7 +29,7 @@ async def issue_token(user: User) -> tuple[str, ApiToken]:
 async def user_for_token(token: str) -> User | None:
     if len(token) > 128:
         return None
-    record = await ApiToken.get_or_none(token_hash=_hash(token)).prefetch_related("user")
+    record = await ApiToken.get_or_none(token_hash=_hash(token)).select_related("user")
     now = datetime.now(UTC)
     if record is None or record.expires_at <= now or not record.user.is_active:
         return None
