@@ -16,7 +16,7 @@ How a ranking is found
 The postings of the query's terms (the documents holding each term, with its weight there) are
 summed into an approximate score for every document in one single-precision sparse product: one
 pass over those postings, read in place, and no other document is touched. The k-th best
-approximate score is found from the maxima of blocks of 256 scores (the k-th largest block
+approximate score is found from the maxima of groups of 256 scores (the k-th largest group
 maximum bounds it from below, leaving a few dozen scores to look at). The documents whose
 approximate score lies within the product's rounding bound of the k-th best are then scored
 exactly, in double precision, from their own rows of term counts, always adding the shared terms
@@ -98,7 +98,7 @@ _SKIP_BUDGET = 0.005
 _SKIP_SHARE = 0.15
 # bounds are kept for terms in at least this many documents (and 0.1 % of them)
 _BOUND_MIN_DF = 64
-# _kth first takes the maximum of each block of this many values
+# _kth first takes the maximum of each group of this many values
 _KTH_BLOCK = 256
 # rows gathered by slicing rather than by index arithmetic up to this many
 _FEW_ROWS = 32
@@ -1313,15 +1313,17 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             return 0.0
         if k >= n:
             return float(approx.min())
-        blocks = n // _KTH_BLOCK
-        if blocks > k:
-            # k blocks have a maximum at least the k-th largest block maximum, so at least k
-            # values do: the k-th largest value is among those values, usually a few dozen
-            whole = approx[: blocks * _KTH_BLOCK].reshape(blocks, _KTH_BLOCK)
-            tops = whole.max(axis=1)
-            floor = np.partition(tops, blocks - k)[blocks - k]
-            # only the blocks reaching it (and the last, partial block) can hold such values
-            near = np.concatenate([whole[tops >= floor].ravel(), approx[blocks * _KTH_BLOCK :]])
+        groups = n // _KTH_BLOCK
+        if groups > k:
+            # k groups have a maximum at least the k-th largest group maximum, so at least k
+            # values do: the k-th largest value is among those values, usually a few dozen.
+            # Group j holds every groups-th value from j (a column of ``whole``): any grouping
+            # would do, and maxima down columns are taken several at a time, unlike along rows.
+            whole = approx[: groups * _KTH_BLOCK].reshape(_KTH_BLOCK, groups)
+            tops = whole.max(axis=0)
+            floor = np.partition(tops, groups - k)[groups - k]
+            # only the groups reaching it (and the values left over) can hold such values
+            near = np.concatenate([whole[:, tops >= floor].ravel(), approx[groups * _KTH_BLOCK :]])
             approx = near[near >= floor]
             n = approx.size
         return float(np.partition(approx, n - k)[n - k])
