@@ -36,4 +36,9 @@ async def status(request: Request) -> JSONResponse:
         "dialect": dialect(settings.database_url),
         "server": server,
     }
+    kept = request.app.state.kept_sessions
+    if kept is not None:
+        # False while this process is not hearing of session changes: it then reads every
+        # session from the database (slower, never wrong), until it listens again.
+        body["sessions"] = {"kept_in_memory": kept.listening}
     return JSONResponse(body)

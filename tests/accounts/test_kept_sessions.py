@@ -318,3 +318,13 @@ async def test_losing_the_listening_connection_stops_keeping_until_it_is_back(
     for _ in range(3):
         assert (await a.client.get("/challenges/yours")).status_code == 200
     assert reads.count == 1
+
+
+@on_postgres
+async def test_the_status_page_says_whether_sessions_are_being_kept(
+    instances: list[Instance],
+) -> None:
+    a = instances[0]
+    assert (await a.client.get("/_status")).json()["sessions"] == {"kept_in_memory": True}
+    await a.listener.stop()
+    assert (await a.client.get("/_status")).json()["sessions"] == {"kept_in_memory": False}
