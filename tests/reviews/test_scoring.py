@@ -6,13 +6,18 @@ import asyncio
 import re
 
 import httpx
+import pytest
+from tortoise.exceptions import DoesNotExist
+from tortoise.transactions import in_transaction
 
 from tests.conftest import make_user, post_form, sign_in_as
 from tests.reviews.conftest import Scene, api_as, make_scene
 from urbanchallenge.accounts.models import Organisation, Role
 from urbanchallenge.audit.models import AuditEvent
+from urbanchallenge.challenges.models import Challenge
 from urbanchallenge.reviews import scoring
 from urbanchallenge.reviews.models import ConflictDeclaration, Score
+from urbanchallenge.reviews.services import shared_locked_challenge
 
 
 def form_for(scene: Scene, values: list[tuple[str, str]]) -> dict[str, str]:
@@ -439,6 +444,26 @@ async def test_saving_scores_answers_with_what_a_fresh_read_gives(
         assert answered.declaration.id == fresh.declaration.id
         assert [c.id for c in answered.criteria] == [c.id for c in fresh.criteria]
         assert {
-            cid: (s.score, s.comment, s.submitted_at) for cid, s in answered.scores.items()
-        } == {cid: (s.score, s.comment, s.submitted_at) for cid, s in fresh.scores.items()}
+            cid: (s.id, s.score, s.comment, s.updated_at, s.submitted_at)
+            for cid, s in answered.scores.items()
+        } == {
+            cid: (s.id, s.score, s.comment, s.updated_at, s.submitted_at)
+            for cid, s in fresh.scores.items()
+        }
     assert fresh.status is scoring.ReviewStatus.SUBMITTED
+
+
+async def test_the_challenge_locked_for_scoring_is_the_challenge_as_the_orm_reads_it(
+    client: httpx.AsyncClient,
+) -> None:
+    # On PostgreSQL the lock and the read are one written-out statement: every field must
+    # come back as the ORM's own read gives it
+    scene = await make_scene(proposals=1, reviewers=1)
+    async with in_transaction() as conn:
+        locked = await shared_locked_challenge(conn, scene.challenge.id)
+        with pytest.raises(DoesNotExist):
+            await shared_locked_challenge(conn, scene.challenge.id + 1000)
+    read = await Challenge.get(id=scene.challenge.id)
+    assert not locked._partial
+    fields = Challenge._meta.fields_db_projection
+    assert {f: getattr(locked, f) for f in fields} == {f: getattr(read, f) for f in fields}

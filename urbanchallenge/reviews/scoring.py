@@ -521,32 +521,43 @@ async def save_scores(
         )
         if declaration is None or declaration.has_conflict:
             raise PermissionDenied("You cannot score a proposal you have a conflict with")
-        stored = {
+        # This member's scores on this proposal, as they stand: nothing else changes them
+        # until commit (every writer of them holds the challenge or this declaration locked),
+        # so what is written below is kept up to date here; only new rows are read back, for
+        # the ids their one INSERT does not return.
+        current = {
             s.criterion_id: s
             for s in await Score.filter(proposal_id=proposal_id, member_id=member.id)
         }
-        if any(s.submitted_at is not None for s in stored.values()):
+        if any(s.submitted_at is not None for s in current.values()):
             raise Conflict(
                 "You have already submitted your scores for this proposal: they are final"
             )
         scored = [entry for entry in cleaned if entry.score is not None]
-        await _add_scores(
-            member, proposal_id, [e for e in scored if e.criterion.id not in stored], moment
-        )
-        for entry in scored:
-            if entry.criterion.id in stored:
-                await _put_score(member, proposal_id, entry, stored[entry.criterion.id], moment)
         if submit:
-            ready = await Score.filter(proposal_id=proposal_id, member_id=member.id).values_list(
-                "criterion_id", "comment"
-            )
-            done = {int(cid) for cid, comment in ready if str(comment).strip()}
             # Checked before the transaction; checked again now the row is locked.
-            if any(c.id not in done for c in found.criteria):
+            comments = {cid: score.comment for cid, score in current.items()}
+            comments.update((entry.criterion.id, entry.comment) for entry in scored)
+            if any(not comments.get(c.id, "").strip() for c in found.criteria):
                 raise Conflict("Score and comment on every criterion before you submit")
-            await Score.filter(
-                proposal_id=proposal_id, member_id=member.id, submitted_at__isnull=True
-            ).update(submitted_at=moment)
+        fresh = [e for e in scored if e.criterion.id not in current]
+        updated = [e for e in scored if e.criterion.id in current]
+        # A submission's new scores go in submitted; earlier drafts are marked below.
+        stamp = moment if submit else None
+        for added in await _add_scores(member, proposal_id, fresh, moment, stamp):
+            current[added.criterion_id] = added
+        for entry in updated:
+            existing = current[entry.criterion.id]
+            current[entry.criterion.id] = await _put_score(
+                member, proposal_id, entry, existing, moment
+            )
+        if submit:
+            if any(score.submitted_at is None for score in current.values()):
+                await Score.filter(
+                    proposal_id=proposal_id, member_id=member.id, submitted_at__isnull=True
+                ).update(submitted_at=moment)
+                for score in current.values():
+                    score.submitted_at = moment
             await record(
                 "score.submitted",
                 actor=member,
@@ -555,34 +566,45 @@ async def save_scores(
                 challenge_id=challenge.id,
                 details={"proposal_id": proposal_id, "criteria": len(found.criteria)},
             )
-        saved = list(await Score.filter(proposal_id=proposal_id, member_id=member.id))
+        if fresh:
+            current = {
+                s.criterion_id: s
+                for s in await Score.filter(proposal_id=proposal_id, member_id=member.id)
+            }
     # What this transaction saved, as the member now sees it: the proposal's view is the
     # same for every status a member who may score can have.
-    status = _status(declaration, saved)
+    status = _status(declaration, list(current.values()))
     return replace(
         found,
         challenge=challenge,
         status=status,
         declaration=declaration,
-        scores={score.criterion_id: score for score in saved},
+        scores=current,
     )
 
 
 async def _add_scores(
-    member: User, proposal_id: int, entries: Sequence[_Clean], moment: datetime
-) -> None:
+    member: User,
+    proposal_id: int,
+    entries: Sequence[_Clean],
+    moment: datetime,
+    submitted_at: datetime | None = None,
+) -> list[Score]:
     """Insert the member's first scores on these criteria in one statement; if one of them
-    went in meanwhile, each is saved on its own instead."""
+    went in meanwhile, each is saved on its own instead. Returns the scores as saved (those
+    inserted together without their ids)."""
     if not entries:
-        return
+        return []
     try:
         async with in_transaction():  # a savepoint: a lost race must not end the outer one
-            await Score.bulk_create(
-                [Score(**_new_score(member, proposal_id, entry, moment)) for entry in entries]
-            )
+            created = [
+                Score(**_new_score(member, proposal_id, entry, moment), submitted_at=submitted_at)
+                for entry in entries
+            ]
+            await Score.bulk_create(created)
+            return created
     except IntegrityError:
-        for entry in entries:
-            await _put_score(member, proposal_id, entry, None, moment)
+        return [await _put_score(member, proposal_id, entry, None, moment) for entry in entries]
 
 
 def _new_score(member: User, proposal_id: int, entry: _Clean, moment: datetime) -> dict[str, Any]:
@@ -598,13 +620,13 @@ def _new_score(member: User, proposal_id: int, entry: _Clean, moment: datetime) 
 
 async def _put_score(
     member: User, proposal_id: int, entry: _Clean, existing: Score | None, moment: datetime
-) -> None:
+) -> Score:
+    """Save one score, over ``existing`` if given; returns it as saved."""
     assert entry.score is not None
     if existing is None:
         try:
             async with in_transaction():  # a savepoint: a lost race must not end the outer one
-                await Score.create(**_new_score(member, proposal_id, entry, moment))
-            return
+                return await Score.create(**_new_score(member, proposal_id, entry, moment))
         except IntegrityError:
             existing = await Score.get(
                 proposal_id=proposal_id, member_id=member.id, criterion_id=entry.criterion.id
@@ -614,3 +636,5 @@ async def _put_score(
     await Score.filter(id=existing.id, submitted_at__isnull=True).update(
         score=entry.score, comment=entry.comment, updated_at=moment
     )
+    existing.score, existing.comment, existing.updated_at = entry.score, entry.comment, moment
+    return existing

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError
 from tortoise.transactions import in_transaction
 
 from urbanchallenge.accounts.models import Organisation, Role, User
@@ -105,9 +105,13 @@ async def shared_locked_challenge(conn: BaseDBAsyncClient, challenge_id: int) ->
     for it. SQLite runs one writing transaction at a time, so there is nothing to add.
     """
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_query(
-            'SELECT 1 FROM "challenge" WHERE "id" = $1 FOR SHARE', [challenge_id]
+        # The lock and the read in one round trip (the ORM has no FOR SHARE).
+        rows = await conn.execute_query_dict(
+            'SELECT * FROM "challenge" WHERE "id" = $1 FOR SHARE', [challenge_id]
         )
+        if not rows:
+            raise DoesNotExist(Challenge)
+        return Challenge._init_from_db(**rows[0])
     return await Challenge.get(id=challenge_id, using_db=conn)
 
 
