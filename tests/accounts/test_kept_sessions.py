@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from tortoise import connections
 
 from tests.conftest import csrf_token, make_user, sign_in_as
-from urbanchallenge.accounts import services
+from urbanchallenge.accounts import kept_sessions, services
 from urbanchallenge.accounts.kept_sessions import (
     APPLICATION_NAME,
     KeptSessions,
@@ -328,3 +328,39 @@ async def test_the_status_page_says_whether_sessions_are_being_kept(
     assert (await a.client.get("/_status")).json()["sessions"] == {"kept_in_memory": True}
     await a.listener.stop()
     assert (await a.client.get("/_status")).json()["sessions"] == {"kept_in_memory": False}
+
+
+@on_postgres
+async def test_nothing_is_kept_while_notifications_do_not_come_back(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As through a pooler in transaction mode: connected, answering, but deaf."""
+    monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.2)
+    kept = KeptSessions(10.0)
+    listener = SessionListener.for_database(kept, settings.database_url)
+    listener._notified = lambda *args: None  # type: ignore[method-assign]
+    listener.start()
+    try:
+        await asyncio.sleep(1.0)
+        assert not kept.listening and listener.connects == 0
+        assert not kept.put("h", 1, ("row",), kept.mark())
+    finally:
+        await listener.stop()
+
+
+@on_postgres
+async def test_a_listener_that_hears_its_probes_keeps_listening(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.05)
+    kept = KeptSessions(10.0)
+    listener = SessionListener.for_database(kept, settings.database_url)
+    listener.start()
+    try:
+        await until(lambda: kept.listening)
+        changes = kept.changes
+        await asyncio.sleep(0.5)  # about ten probes
+        assert kept.listening and listener.connects == 1 and listener._probes >= 5
+        assert kept.changes == changes  # probes change nothing kept
+    finally:
+        await listener.stop()

@@ -12,9 +12,12 @@ session rows it has read, under these rules:
   notification drops the rows it names. PostgreSQL delivers it when the change commits, so an
   account switched off or a session signed out elsewhere is refused from the next request that
   arrives after a few milliseconds, not after a timeout.
-* **No listening, no keeping.** Rows are kept only while the listening connection is up. When
-  it is lost (PostgreSQL restarted, the connection killed, a health check unanswered) every
-  kept row is dropped and requests read the database again until listening has resumed.
+* **No listening, no keeping.** Rows are kept only while notifications are known to arrive:
+  the listener sends one of its own when it connects and every 5 seconds after, and keeps
+  nothing until it has come back. When one does not (a pooler in transaction mode, which
+  passes no notifications on) or the connection is lost (PostgreSQL restarted, the connection
+  killed), every kept row is dropped and requests read the database again until listening
+  has resumed.
 * **A read that raced a change is not kept.** A row read while any notification arrived (or
   the connection was lost) may predate that change; it is used for its own request, as any
   read would be, but not kept.
@@ -35,6 +38,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -49,7 +54,8 @@ log = logging.getLogger("urbanchallenge")
 CHANNEL = "uc_session_changed"
 # Each listening connection says who it is, so operators (and tests) can find it.
 APPLICATION_NAME = "urbanchallenge-sessions"
-# Seconds between checks that the listening connection still answers.
+# Seconds between checks that notifications still make the round trip (and the longest
+# such a check may take).
 HEALTH_CHECK_SECONDS = 5.0
 RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
@@ -133,6 +139,10 @@ class SessionListener:
         self.credentials = dict(credentials)
         self.connects = 0
         self._task: asyncio.Task[None] | None = None
+        # probes are told apart from other processes' by this name
+        self._name = f"{os.getpid()}.{secrets.token_hex(4)}"
+        self._probes = 0
+        self._awaiting: tuple[str, asyncio.Future[None]] | None = None
 
     @classmethod
     def for_database(cls, kept: KeptSessions, database_url: str) -> SessionListener:
@@ -161,7 +171,9 @@ class SessionListener:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
                 if self.connects > connects:
                     failures = 0
-                    log.warning("Session listener lost its connection (%s); reconnecting", exc)
+                    log.warning("Session listener lost its connection (%r); reconnecting", exc)
+                elif failures == 0:
+                    log.warning("Session listener cannot listen (%r); sessions are not kept", exc)
             await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
             failures += 1
 
@@ -173,6 +185,9 @@ class SessionListener:
         try:
             conn.add_termination_listener(lambda _: lost.set())
             await conn.add_listener(CHANNEL, self._notified)
+            # Keep nothing until a notification of our own has made the round trip: a
+            # connection that cannot hear them (a pooler in transaction mode) keeps nothing.
+            await self._probe(conn)
             self.connects += 1
             self.kept.stop_keeping()  # nothing heard before now can be trusted
             self.kept.listening = True
@@ -180,11 +195,28 @@ class SessionListener:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(lost.wait(), HEALTH_CHECK_SECONDS)
                 if not lost.is_set():
-                    await conn.fetchval("SELECT 1", timeout=HEALTH_CHECK_SECONDS)
+                    await self._probe(conn)
         finally:
             self.kept.stop_keeping()
             conn.terminate()
         raise ConnectionResetError("the listening connection was closed")
 
+    async def _probe(self, conn: asyncpg.Connection) -> None:
+        """Send a notification and wait for it to come back (TimeoutError if it does not)."""
+        self._probes += 1
+        payload = f"p{self._name}.{self._probes}"
+        heard = asyncio.get_running_loop().create_future()
+        self._awaiting = (payload, heard)
+        try:
+            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+            await asyncio.wait_for(heard, HEALTH_CHECK_SECONDS)
+        finally:
+            self._awaiting = None
+
     def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload.startswith("p"):  # a listener's probe: changes nothing
+            awaiting = self._awaiting
+            if awaiting is not None and awaiting[0] == payload and not awaiting[1].done():
+                awaiting[1].set_result(None)
+            return
         self.kept.changed(payload)
