@@ -99,6 +99,37 @@ def test_losing_the_listener_drops_everything_and_refuses_reads_in_flight() -> N
     assert not kept.put("b", 1, ("b",), mark)
 
 
+def test_a_refreshed_copy_does_not_replace_a_row_changed_meanwhile() -> None:
+    kept = listening()
+    kept.put("h", 1, ("old",), kept.mark())
+    mark = kept.mark()  # a request reads ("old",), then waits on its refresh
+    kept.changed("u1")  # the user changed meanwhile
+    kept.put("h", 1, ("new",), kept.mark())  # another request read the new row
+    kept.replace("h", ("old, refreshed",), mark)
+    assert kept.get("h") == ("new",)
+    kept.replace("h", ("new, refreshed",), kept.mark())
+    assert kept.get("h") == ("new, refreshed",)
+
+
+def test_rows_are_not_used_once_the_listener_has_gone_quiet() -> None:
+    clock = Clock()
+    kept = listening(clock=clock)
+    kept.heard_until = clock.now + 5
+    kept.put("h", 1, ("row",), kept.mark())
+    clock.now += 5.1  # no probe has come back since
+    assert kept.get("h") is None
+    assert not kept.put("h", 1, ("row",), kept.mark())
+
+
+def test_a_users_rows_go_together_and_only_theirs() -> None:
+    kept = listening(size=3)
+    for name, user in (("a", 1), ("b", 2), ("c", 1), ("d", 3)):  # "a" makes room for "d"
+        kept.put(name, user, (name,), kept.mark())
+    kept.changed("u1")
+    assert [kept.get(n) for n in "abcd"] == [None, ("b",), None, ("d",)]
+    assert kept._by_user == {2: {"b"}, 3: {"d"}}
+
+
 def test_the_keeping_time_is_a_setting() -> None:
     env = {"DEBUG": "true", "URBANCHALLENGE_ENV_FILE": "/dev/null"}
     assert load_settings({**env, "SESSION_KEEP_SECONDS": "2.5"}).session_keep_seconds == 2.5
@@ -190,7 +221,12 @@ async def signed_in_on_both(instances: list[Instance]) -> User:
     """A user signed in through the first instance, its cookie used by both."""
     a, b = instances
     user = await make_user(Role.COUNCIL_OFFICER)
+    # Signing in notes the time on the user's row, which every instance hears of: wait for
+    # that, or a read racing it would (rightly) not be kept.
+    before = [instance.kept.changes for instance in instances]
     await sign_in_as(a.client, user)
+    for instance, seen in zip(instances, before, strict=True):
+        await until(lambda i=instance, n=seen: i.kept.changes > n)  # type: ignore[misc]
     name, value = session_cookie(a.client)
     b.client.cookies.set(name, value)
     for instance in instances:
@@ -267,15 +303,24 @@ async def test_a_change_made_behind_the_apps_back_reaches_every_kept_copy(
 
 @on_postgres
 async def test_refreshing_the_last_seen_time_tells_no_one(
-    instances: list[Instance],
+    instances: list[Instance], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = await signed_in_on_both(instances)
     a = instances[0]
-    before = a.kept.changes
+    heard: list[str] = []
+    real = a.kept.changed
+
+    def recorded(payload: str) -> None:
+        heard.append(payload)
+        real(payload)
+
+    monkeypatch.setattr(a.kept, "changed", recorded)
     await Session.filter(user_id=user.id).update(last_seen_at=datetime.now(UTC))
-    await User.filter(id=user.id).update(name="Renamed")  # this one does
-    await until(lambda: a.kept.changes > before)
-    assert a.kept.changes == before + 1
+    await User.filter(id=user.id).update(name="Renamed")  # this one does tell
+    await until(lambda: f"u{user.id}" in heard)
+    # PostgreSQL delivers notifications in commit order: anything the first update had sent
+    # would have come before the second's.
+    assert heard == [f"u{user.id}"]
 
 
 @on_postgres
@@ -342,6 +387,7 @@ async def test_nothing_is_kept_while_notifications_do_not_come_back(
     listener.start()
     try:
         await asyncio.sleep(1.0)
+        assert listener._probes >= 1  # it did ask
         assert not kept.listening and listener.connects == 0
         assert not kept.put("h", 1, ("row",), kept.mark())
     finally:
@@ -352,15 +398,49 @@ async def test_nothing_is_kept_while_notifications_do_not_come_back(
 async def test_a_listener_that_hears_its_probes_keeps_listening(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.3)
     kept = KeptSessions(10.0)
     listener = SessionListener.for_database(kept, settings.database_url)
     listener.start()
     try:
         await until(lambda: kept.listening)
         changes = kept.changes
-        await asyncio.sleep(0.5)  # about ten probes
-        assert kept.listening and listener.connects == 1 and listener._probes >= 5
+        await asyncio.sleep(1.5)  # several probes
+        assert kept.listening and listener.connects == 1 and listener._probes >= 3
         assert kept.changes == changes  # probes change nothing kept
+    finally:
+        await listener.stop()
+
+
+@on_postgres
+async def test_emptying_the_sessions_table_reaches_every_kept_copy(
+    instances: list[Instance],
+) -> None:
+    await signed_in_on_both(instances)
+    a = instances[0]
+    await a.changes_heard(
+        lambda: connections.get("default").execute_script("TRUNCATE user_session")
+    )
+    assert len(a.kept) == 0
+    assert (await a.client.get("/challenges/yours")).status_code == 303
+
+
+@on_postgres
+async def test_nothing_is_kept_while_the_triggers_are_switched_off(settings: Settings) -> None:
+    conn = connections.get("default")
+    await conn.execute_script('ALTER TABLE "user_session" DISABLE TRIGGER uc_session_changed')
+    kept = KeptSessions(10.0)
+    listener = SessionListener.for_database(kept, settings.database_url)
+    try:
+        listener.start()
+        await asyncio.sleep(0.5)
+        assert not kept.listening and listener.connects == 0 and listener._probes == 0
+    finally:
+        await listener.stop()
+        await conn.execute_script('ALTER TABLE "user_session" ENABLE TRIGGER uc_session_changed')
+    listener = SessionListener.for_database(kept, settings.database_url)
+    listener.start()
+    try:
+        await until(lambda: kept.listening)
     finally:
         await listener.stop()

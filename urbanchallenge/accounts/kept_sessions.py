@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import secrets
 import time
@@ -61,6 +62,13 @@ RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 Row = tuple[Any, ...]
 
+# The triggers of migration 3 of the PostgreSQL chain, which send the notifications.
+TRIGGERS = ("uc_session_changed", "uc_session_truncated", "uc_user_changed", "uc_user_truncated")
+
+
+class NoNotices(Exception):
+    """The database would not tell this process of session changes."""
+
 
 class KeptSessions:
     """Session rows (session and user columns) by token hash, for ``seconds`` at most."""
@@ -72,41 +80,53 @@ class KeptSessions:
         self.size = size
         self.clock = clock
         self.listening = False
+        # Rows are used and kept only until then: the listener moves it on each time one of
+        # its own notifications comes back, so a listener that stops hearing (or hangs)
+        # stops keeping within a few seconds even before it notices.
+        self.heard_until = math.inf
         # Moves on with every notification and every loss of the listening connection.
         self.changes = 0
         self._rows: OrderedDict[str, tuple[float, int, Row]] = OrderedDict()
+        self._by_user: dict[int, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def _live(self, now: float) -> bool:
+        return self.listening and now <= self.heard_until
 
     def get(self, token_hash: str) -> Row | None:
         kept = self._rows.get(token_hash)
         if kept is None:
             return None
         until, _, row = kept
-        if until <= self.clock():
-            del self._rows[token_hash]
+        now = self.clock()
+        if until <= now or not self._live(now):
+            self._drop(token_hash)
             return None
         return row
 
     def mark(self) -> int:
-        """Call before reading a row from the database, and pass the answer to :meth:`put`."""
+        """Call before reading a row, and pass the answer to :meth:`put` or :meth:`replace`."""
         return self.changes
 
     def put(self, token_hash: str, user_id: int, row: Row, mark: int) -> bool:
         """Keep ``row`` unless something changed since ``mark`` or no one is listening."""
-        if not self.listening or mark != self.changes:
+        now = self.clock()
+        if mark != self.changes or not self._live(now):
             return False
-        self._rows[token_hash] = (self.clock() + self.seconds, user_id, row)
-        self._rows.move_to_end(token_hash)
+        self._drop(token_hash)
+        self._rows[token_hash] = (now + self.seconds, user_id, row)
+        self._by_user.setdefault(user_id, set()).add(token_hash)
         while len(self._rows) > self.size:
-            self._rows.popitem(last=False)
+            self._drop(next(iter(self._rows)))
         return True
 
-    def replace(self, token_hash: str, row: Row) -> None:
-        """Put a newer copy of a kept row in its place (its last-seen time moved on)."""
+    def replace(self, token_hash: str, row: Row, mark: int) -> None:
+        """Put a newer copy of a kept row in its place (its last-seen time moved on), unless
+        something changed since ``mark`` (the copy may predate it)."""
         kept = self._rows.get(token_hash)
-        if kept is not None:
+        if kept is not None and mark == self.changes:
             self._rows[token_hash] = (kept[0], kept[1], row)
 
     def changed(self, payload: str) -> None:
@@ -114,18 +134,27 @@ class KeptSessions:
         self.changes += 1
         kind, rest = payload[:1], payload[1:]
         if kind == "s":
-            self._rows.pop(rest, None)
+            self._drop(rest)
         elif kind == "u" and rest.isdigit():
-            user_id = int(rest)
-            for key in [k for k, (_, uid, _) in self._rows.items() if uid == user_id]:
-                del self._rows[key]
+            for token_hash in list(self._by_user.get(int(rest), ())):
+                self._drop(token_hash)
         else:
             self._rows.clear()
+            self._by_user.clear()
 
     def stop_keeping(self) -> None:
         self.listening = False
         self.changes += 1
         self._rows.clear()
+        self._by_user.clear()
+
+    def _drop(self, token_hash: str) -> None:
+        kept = self._rows.pop(token_hash, None)
+        if kept is not None:
+            hashes = self._by_user[kept[1]]
+            hashes.discard(token_hash)
+            if not hashes:
+                del self._by_user[kept[1]]
 
 
 class SessionListener:
@@ -157,7 +186,8 @@ class SessionListener:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            # whatever ended the task, shutting down goes on
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
         self.kept.stop_keeping()
@@ -168,12 +198,20 @@ class SessionListener:
             connects = self.connects
             try:
                 await self._listen()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            except (
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                TimeoutError,
+                NoNotices,
+            ) as exc:
                 if self.connects > connects:
                     failures = 0
                     log.warning("Session listener lost its connection (%r); reconnecting", exc)
                 elif failures == 0:
                     log.warning("Session listener cannot listen (%r); sessions are not kept", exc)
+            except Exception:  # never let the task die: keeping stays off while this repeats
+                log.exception("Session listener failed; sessions are not kept meanwhile")
             await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
             failures += 1
 
@@ -184,6 +222,13 @@ class SessionListener:
         )
         try:
             conn.add_termination_listener(lambda _: lost.set())
+            missing = await conn.fetchval(
+                "SELECT count(*) FROM unnest($1::text[]) AS t(name) WHERE NOT EXISTS ("
+                "SELECT 1 FROM pg_trigger WHERE tgname = t.name AND tgenabled <> 'D')",
+                list(TRIGGERS),
+            )
+            if missing:
+                raise NoNotices(f"{missing} of the session triggers are missing or disabled")
             await conn.add_listener(CHANNEL, self._notified)
             # Keep nothing until a notification of our own has made the round trip: a
             # connection that cannot hear them (a pooler in transaction mode) keeps nothing.
@@ -193,7 +238,8 @@ class SessionListener:
             self.kept.listening = True
             while not lost.is_set():
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(lost.wait(), HEALTH_CHECK_SECONDS)
+                    async with asyncio.timeout(HEALTH_CHECK_SECONDS):
+                        await lost.wait()
                 if not lost.is_set():
                     await self._probe(conn)
         finally:
@@ -202,16 +248,20 @@ class SessionListener:
         raise ConnectionResetError("the listening connection was closed")
 
     async def _probe(self, conn: asyncpg.Connection) -> None:
-        """Send a notification and wait for it to come back (TimeoutError if it does not)."""
+        """Send a notification and wait for it to come back (TimeoutError if it does not,
+        sending included)."""
         self._probes += 1
         payload = f"p{self._name}.{self._probes}"
         heard = asyncio.get_running_loop().create_future()
         self._awaiting = (payload, heard)
         try:
-            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
-            await asyncio.wait_for(heard, HEALTH_CHECK_SECONDS)
+            async with asyncio.timeout(HEALTH_CHECK_SECONDS):
+                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+                await heard
         finally:
             self._awaiting = None
+        # the next probe is due in HEALTH_CHECK_SECONDS and may take as long again
+        self.kept.heard_until = self.kept.clock() + 2.5 * HEALTH_CHECK_SECONDS
 
     def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         if payload.startswith("p"):  # a listener's probe: changes nothing

@@ -358,7 +358,7 @@ async def load_session(
             _touching.discard(session.id)
         row = (*row[:_LAST_SEEN], moment, *row[_LAST_SEEN + 1 :])
         if from_memory and kept is not None:
-            kept.replace(token_hash, row)
+            kept.replace(token_hash, row, mark)
     if kept is not None and not from_memory:
         kept.put(token_hash, session.user_id, row, mark)
     return session
