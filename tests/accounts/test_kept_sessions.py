@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -375,23 +376,33 @@ async def test_the_status_page_says_whether_sessions_are_being_kept(
     assert (await a.client.get("/_status")).json()["sessions"] == {"kept_in_memory": False}
 
 
+@contextlib.asynccontextmanager
+async def listener_on(
+    settings: Settings, *, deaf: bool = False
+) -> AsyncIterator[tuple[KeptSessions, SessionListener]]:
+    """A store and its running listener; ``deaf`` drops every notification it would hear, as
+    a pooler in transaction mode would."""
+    kept = KeptSessions(10.0)
+    listener = SessionListener.for_database(kept, settings.database_url)
+    if deaf:
+        listener._notified = lambda *args: None  # type: ignore[method-assign]
+    listener.start()
+    try:
+        yield kept, listener
+    finally:
+        await listener.stop()
+
+
 @on_postgres
 async def test_nothing_is_kept_while_notifications_do_not_come_back(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As through a pooler in transaction mode: connected, answering, but deaf."""
     monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.2)
-    kept = KeptSessions(10.0)
-    listener = SessionListener.for_database(kept, settings.database_url)
-    listener._notified = lambda *args: None  # type: ignore[method-assign]
-    listener.start()
-    try:
+    async with listener_on(settings, deaf=True) as (kept, listener):
         await asyncio.sleep(1.0)
         assert listener._probes >= 1  # it did ask
         assert not kept.listening and listener.connects == 0
         assert not kept.put("h", 1, ("row",), kept.mark())
-    finally:
-        await listener.stop()
 
 
 @on_postgres
@@ -399,17 +410,12 @@ async def test_a_listener_that_hears_its_probes_keeps_listening(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(kept_sessions, "HEALTH_CHECK_SECONDS", 0.3)
-    kept = KeptSessions(10.0)
-    listener = SessionListener.for_database(kept, settings.database_url)
-    listener.start()
-    try:
+    async with listener_on(settings) as (kept, listener):
         await until(lambda: kept.listening)
         changes = kept.changes
         await asyncio.sleep(1.5)  # several probes
         assert kept.listening and listener.connects == 1 and listener._probes >= 3
         assert kept.changes == changes  # probes change nothing kept
-    finally:
-        await listener.stop()
 
 
 @on_postgres
@@ -429,18 +435,11 @@ async def test_emptying_the_sessions_table_reaches_every_kept_copy(
 async def test_nothing_is_kept_while_the_triggers_are_switched_off(settings: Settings) -> None:
     conn = connections.get("default")
     await conn.execute_script('ALTER TABLE "user_session" DISABLE TRIGGER uc_session_changed')
-    kept = KeptSessions(10.0)
-    listener = SessionListener.for_database(kept, settings.database_url)
     try:
-        listener.start()
-        await asyncio.sleep(0.5)
-        assert not kept.listening and listener.connects == 0 and listener._probes == 0
+        async with listener_on(settings) as (kept, listener):
+            await asyncio.sleep(0.5)
+            assert not kept.listening and listener.connects == 0 and listener._probes == 0
     finally:
-        await listener.stop()
         await conn.execute_script('ALTER TABLE "user_session" ENABLE TRIGGER uc_session_changed')
-    listener = SessionListener.for_database(kept, settings.database_url)
-    listener.start()
-    try:
+    async with listener_on(settings) as (kept, listener):
         await until(lambda: kept.listening)
-    finally:
-        await listener.stop()
