@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from tests.ranking.factories import open_challenge, public_body
+from urbanchallenge.challenges import services
+from urbanchallenge.challenges.models import Challenge
 from urbanchallenge.ranking import adapter, index, jobs, search, worker
 from urbanchallenge.ranking.index import SearchIndexCache
 from urbanchallenge.ranking.models import IndexState
@@ -95,3 +97,45 @@ async def test_no_open_challenges_gives_an_empty_index_and_no_results(db: str) -
     loaded = await index.CACHE.current()
     assert loaded == (1, None)
     assert adapter.fit_challenges([]) is None
+
+
+async def test_a_search_over_the_index_loads_only_the_challenges_it_shows(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, _ = await public_body()
+    late = [
+        await open_challenge(body, f"Late buses {n}", BUS + " Late buses." * n) for n in range(3)
+    ]
+    await open_challenge(body, "Missed bins", BINS)
+    await index.rebuild(await Challenge.all())
+    expected = [c.id for c, _, _ in await search.search_challenges("late buses", late)]
+
+    loaded: list[int] = []
+    real = Challenge._init_from_db
+
+    def counted(**row: object) -> Challenge:
+        made = real(**row)
+        loaded.append(made.id)
+        return made
+
+    monkeypatch.setattr(Challenge, "_init_from_db", counted)
+    pages = [
+        await services.search_open(services.Filters(q="late buses", page=n, per_page=2))
+        for n in (1, 2)
+    ]
+
+    assert [f.challenge.id for p in pages for f in p.items] == expected
+    assert [p.total for p in pages] == [3, 3] and [len(p.items) for p in pages] == [2, 1]
+    assert sorted(loaded) == sorted(expected)  # the page's challenges, nothing more
+    assert all(f.terms and f.score > 0 for p in pages for f in p.items)
+
+
+async def test_a_search_finds_a_challenge_opened_after_the_index_was_built(db: str) -> None:
+    body, _ = await public_body()
+    bins = await open_challenge(body, "Missed bins", BINS)
+    await index.rebuild([bins])
+    buses = await open_challenge(body, "Bus punctuality", BUS)
+
+    page = await services.search_open(services.Filters(q="late buses at junctions"))
+
+    assert [f.challenge.id for f in page.items] == [buses.id] and page.total == 1

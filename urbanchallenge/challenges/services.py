@@ -46,7 +46,7 @@ from urbanchallenge.challenges.models import (
 from urbanchallenge.domain import Conflict, NotFound
 from urbanchallenge.proposals.models import Proposal
 from urbanchallenge.ranking import jobs
-from urbanchallenge.ranking.search import search_challenges
+from urbanchallenge.ranking.search import search_challenges, search_indexed
 from urbanchallenge.validation import (
     Errors,
     ValidationFailed,
@@ -305,13 +305,31 @@ async def search_open(filters: Filters, now: datetime | None = None) -> Page:
     start = (page - 1) * filters.per_page
     q = clean_text(filters.q)
     if q:
-        candidates = await query.order_by(*SORTS["closing"])
-        ranked = await rank_by_text(q, candidates)
-        items = [
-            Found(challenge=c, organisation=c.organisation, score=score, terms=terms)
-            for c, score, terms in ranked
-        ]
-        return Page(items[start : start + filters.per_page], len(items), page, filters.per_page)
+        # Rank the ids on the shared index and load only the page's challenges; only when
+        # the index lags behind (a challenge just opened) are they all loaded and ranked.
+        found: list[Any] = await query.order_by(*SORTS["closing"]).values_list("id", flat=True)
+        ids = [int(i) for i in found]
+        hits = await search_indexed(q, ids)
+        if hits is None:
+            candidates = await query.order_by(*SORTS["closing"])
+            ranked = await rank_by_text(q, candidates)
+            items = [
+                Found(challenge=c, organisation=c.organisation, score=score, terms=terms)
+                for c, score, terms in ranked
+            ]
+            return Page(items[start : start + filters.per_page], len(items), page, filters.per_page)
+        shown = hits[start : start + filters.per_page]
+        loaded = {c.id: c for c in await query.filter(id__in=[h.id for h in shown])}
+        return Page(
+            [
+                Found(challenge=c, organisation=c.organisation, score=h.score, terms=h.terms)
+                for h in shown
+                if (c := loaded.get(h.id)) is not None  # not closed meanwhile
+            ],
+            len(hits),
+            page,
+            filters.per_page,
+        )
     total = await query.count()
     rows = (
         await query.order_by(*SORTS.get(filters.sort, SORTS["closing"]))

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from urbanchallenge.challenges.models import Challenge
 from urbanchallenge.ranking.adapter import (
+    Ranked,
     challenge_document,
     indexed_ids,
     rank_challenges,
@@ -42,3 +43,18 @@ async def search_challenges(
         documents = [challenge_document(c) for c in challenges]
         ranking = await run_in_threadpool(rank_challenges, query, documents)
     return [(by_id[item.id], item.score, item.terms) for item in ranking.items]
+
+
+async def search_indexed(query: str, ids: Sequence[int]) -> list[Ranked] | None:
+    """The challenges of ``ids`` that match ``query``, best first, ranked on the shared index
+    without loading them; None when the index does not hold them all yet (then rank them with
+    :func:`search_challenges`, which needs their texts)."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query or not ids:
+        return []
+    current = await CACHE.current()
+    matcher = current[1] if current is not None else None
+    if matcher is None or not indexed_ids(matcher, ids):
+        return None
+    ranking = await run_in_threadpool(rank_with, matcher, query, set(ids))
+    return ranking.items
