@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import post_form
+from urbanchallenge.accounts import services as accounts
 from urbanchallenge.accounts.models import Organisation, Role, User
 from urbanchallenge.challenges.models import Challenge, Criterion, EligibilityQuestion
 from urbanchallenge.fixtures import DEMO_DIR, DEMO_PASSWORD, database_is_empty, load_demo
@@ -54,6 +55,14 @@ async def test_loading_twice_creates_everything_once(db: str) -> None:
     assert await Proposal.all().count() == sizes["proposals"]
     assert await Criterion.all().count() == sizes["criteria"]
     assert await EligibilityAnswer.all().count() == sizes["answers"]
+
+
+async def test_an_administrator_trying_the_demo_finds_one_body_to_verify(db: str) -> None:
+    await load_demo()
+    waiting = await accounts.bodies_awaiting_verification()
+    assert [o.name for o in waiting] == ["Warwickshire County Council"]
+    officer = await User.get(organisation_id=waiting[0].id)
+    assert officer.role is Role.COUNCIL_OFFICER
 
 
 async def test_the_demo_has_challenges_open_now_and_at_every_other_stage(db: str) -> None:

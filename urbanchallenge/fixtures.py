@@ -111,6 +111,8 @@ async def load_demo(
                 "kind": OrganisationKind(item["kind"]),
                 "region": item["region"],
                 "website": item["website"],
+                # a body that registered itself and waits for an administrator to verify it
+                "awaiting_verification": item.get("awaiting_verification", False),
             },
         )
         orgs[item["slug"]] = org

@@ -132,7 +132,9 @@ def test_organisation_slugs_are_unique_and_kebab_case() -> None:
 
 def test_organisations_have_only_the_schema_fields_with_valid_values() -> None:
     for o in orgs():
-        assert set(o) == {"slug", "name", "kind", "region", "website"}, o["slug"]
+        fields = {"slug", "name", "kind", "region", "website"}
+        assert set(o) - {"awaiting_verification"} == fields, o["slug"]
+        assert o.get("awaiting_verification", True) is True, o["slug"]
         assert o["kind"] in {"public_body", "startup"}
         assert o["name"].strip() and o["region"].strip()
         assert o["website"].startswith("https://"), o["slug"]
@@ -142,6 +144,14 @@ def test_there_are_at_least_eight_public_bodies_and_fifteen_startups() -> None:
     kinds = Counter(o["kind"] for o in orgs())
     assert kinds["public_body"] >= 8
     assert kinds["startup"] == 15
+
+
+def test_one_public_body_waits_for_verification_with_an_officer_and_no_challenges() -> None:
+    # so that an administrator trying the demo has a body to verify
+    waiting = [o["slug"] for o in orgs() if o.get("awaiting_verification")]
+    assert len(waiting) == 1 and org_kinds()[waiting[0]] == "public_body"
+    assert any(u["organisation"] == waiting[0] for u in users())
+    assert all(c["organisation"] != waiting[0] for c in load("challenges"))
 
 
 def test_startup_websites_use_reserved_example_domains() -> None:
