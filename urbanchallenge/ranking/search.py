@@ -29,27 +29,21 @@ async def search_challenges(
     so a search does not refit the matcher. An empty query, or one of only stop words,
     matches nothing.
     """
-    query = query.strip()[:MAX_QUERY_LENGTH]
-    if not query or not challenges:
-        return []
     by_id = {c.id: c for c in challenges}
-    current = await CACHE.current()
-    matcher = current[1] if current is not None else None
-    if matcher is not None and indexed_ids(matcher, list(by_id)):
-        ranking = await run_in_threadpool(rank_with, matcher, query, set(by_id))
-    else:
+    items = await search_indexed(query, list(by_id))
+    if items is None:
         # A challenge opened since the shared index was last built (its rebuild is
         # queued): rank the given challenges on their own so none is left out.
         documents = [challenge_document(c) for c in challenges]
-        ranking = await run_in_threadpool(rank_challenges, query, documents)
-    return [(by_id[item.id], item.score, item.terms) for item in ranking.items]
+        items = (await run_in_threadpool(rank_challenges, _clipped(query), documents)).items
+    return [(by_id[item.id], item.score, item.terms) for item in items]
 
 
 async def search_indexed(query: str, ids: Sequence[int]) -> list[Ranked] | None:
     """The challenges of ``ids`` that match ``query``, best first, ranked on the shared index
     without loading them; None when the index does not hold them all yet (then rank them with
     :func:`search_challenges`, which needs their texts)."""
-    query = query.strip()[:MAX_QUERY_LENGTH]
+    query = _clipped(query)
     if not query or not ids:
         return []
     current = await CACHE.current()
@@ -58,3 +52,7 @@ async def search_indexed(query: str, ids: Sequence[int]) -> list[Ranked] | None:
         return None
     ranking = await run_in_threadpool(rank_with, matcher, query, set(ids))
     return ranking.items
+
+
+def _clipped(query: str) -> str:
+    return query.strip()[:MAX_QUERY_LENGTH]
