@@ -131,7 +131,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         if kept_sessions is not None:
             listener = SessionListener.for_database(kept_sessions, settings.database_url)
             listener.start()
-        app.state.session_listener = listener
         try:
             yield
         finally:
@@ -194,5 +193,4 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.state.templates = build_templates()
     app.state.kept_pages = kept_pages
     app.state.kept_sessions = kept_sessions
-    app.state.session_listener = None
     return app
