@@ -38,7 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from benchmarks.cpu import Meter
 from benchmarks.machine import cpu_model
 from soak import server, traffic
 
@@ -154,6 +155,9 @@ class Figures:
     p95_ms: float
     p99_ms: float
     errors: int
+    # CPU milliseconds per request of the server's processes and of PostgreSQL's (see
+    # benchmarks.cpu); None where /proc could not be read
+    cpu_ms: tuple[float, float] | None = None
 
     @property
     def rps(self) -> float:
@@ -495,8 +499,9 @@ def render(cases: list[Case], *, workers: int, seconds: float, warmup: float, no
         "of each user not measured).",
         "",
         "| case | service req/s | bare req/s | ratio | service p50 / p95 / p99 ms "
-        "| bare p50 / p95 / p99 ms | p95 ratio | errors | target |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| bare p50 / p95 / p99 ms | p95 ratio | errors | target "
+        "| CPU ms a request: service + PostgreSQL / bare | most the cores allow |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cases:
         a, b = c.app, c.bare
@@ -504,7 +509,7 @@ def render(cases: list[Case], *, workers: int, seconds: float, warmup: float, no
             f"| {c.name} | {a.rps:,.0f} | {b.rps:,.0f} | {c.throughput_ratio:.2f} "
             f"| {a.p50_ms:.1f} / {a.p95_ms:.1f} / {a.p99_ms:.1f} "
             f"| {b.p50_ms:.1f} / {b.p95_ms:.1f} / {b.p99_ms:.1f} | {c.p95_ratio:.1f} "
-            f"| {a.errors} | {c.verdict} |"
+            f"| {a.errors} | {c.verdict} | {cpu_cells(c)} |"
         )
     paced = [c for c in cases if c.paced is not None]
     if paced:
@@ -532,8 +537,28 @@ def render(cases: list[Case], *, workers: int, seconds: float, warmup: float, no
         f"Targets: p95 under {PAGE_P95_TARGET_MS:g} ms for pages, and at least "
         f"{THROUGHPUT_TARGET:g} x the bare endpoint's requests per second (ratio column).",
         "",
+        "CPU: user and system time of the server's processes and of all PostgreSQL's "
+        "(the bare endpoint uses none), read from /proc over the measured period (score "
+        "submissions: over all of them, warm-up included) and divided by the requests "
+        f"answered. The {os.cpu_count()} cores can answer at most {os.cpu_count()} x 1000 "
+        "divided by that figure a second even with a load generator costing nothing; the "
+        "last column gives that bound and its ratio to the bare endpoint's measured rate.",
+        "",
     ]
     return "\n".join(lines)
+
+
+def cpu_cells(case: Case) -> str:
+    """The CPU cells of a case's row: per-request costs, and the rate the cores allow."""
+    served, bare = case.app.cpu_ms, case.bare.cpu_ms
+    if served is None or bare is None:
+        return "not measured | not measured"
+    total = served[0] + served[1]
+    cost = f"{served[0]:.2f} + {served[1]:.2f} / {bare[0]:.2f}"
+    if total <= 0:
+        return f"{cost} | not measured"
+    most = (os.cpu_count() or 1) * 1000 / total
+    return f"{cost} | {most:,.0f} a second ({most / case.bare.rps:.2f} x bare)"
 
 
 def write_block(body: str, path: Path = DOC) -> None:
@@ -625,12 +650,16 @@ async def run(args: argparse.Namespace) -> list[Case]:
             headers = {"Cookie": session} if session else {}
             script = unique_script if unique else same
             figures = []
-            for base in (app.base_url, bare_url):
+            for base, pid in ((app.base_url, app.pid), (bare_url, bare.pid)):
                 print(f"Measuring {name} on {base}", flush=True)
                 await wrk(base + path, seconds=args.warmup, headers=headers, script=script)
-                figures.append(
-                    await wrk(base + path, seconds=args.seconds, headers=headers, script=script)
+                meter = Meter(pid, database=base == app.base_url)
+                meter.start()
+                measured = await wrk(
+                    base + path, seconds=args.seconds, headers=headers, script=script
                 )
+                meter.stop()
+                figures.append(replace(measured, cpu_ms=meter.per_request_ms(measured.requests)))
             print(f"Measuring {name} with {USERS} paced users", flush=True)
             paced = await paced_users(
                 app.base_url, path, headers, seconds=args.seconds, unique=unique
@@ -640,8 +669,18 @@ async def run(args: argparse.Namespace) -> list[Case]:
         name = "score submission (API PUT, submit)"
         if not args.only or args.only in name:
             print("Measuring score submissions", flush=True)
+            meter = Meter(app.pid, database=True)
+            meter.start()
             served = await submissions(app.base_url, plans, warmup=args.warmup_submissions)
+            meter.stop()
+            # CPU is read over every submission, warm-up included: counted per submission sent
+            sent = sum(len(plan) for plan in plans)
+            served = replace(served, cpu_ms=meter.per_request_ms(sent))
+            meter = Meter(bare.pid, database=False)
+            meter.start()
             from_memory = await submissions(bare_url, plans, warmup=args.warmup_submissions)
+            meter.stop()
+            from_memory = replace(from_memory, cpu_ms=meter.per_request_ms(sent))
             cases.append(Case(name, "api", served, from_memory))
         body_text = render(
             cases,
