@@ -354,6 +354,56 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
                 out.append(self._matches(q, hits, explain))
         return out
 
+    def explain(self, query: Document | str, doc_ids: Sequence[str]) -> list[Match]:
+        """The matches of the documents ``doc_ids`` for ``query``, with their explanations.
+
+        For explaining a few hits of a ranking made with ``explain=False`` (one page of many
+        search results, say) without explaining them all: each document's score and terms
+        are exactly those :meth:`rank` gives it.
+
+        Parameters
+        ----------
+        query : Document or str
+            As for :meth:`rank`.
+        doc_ids : sequence of str
+            Indexed documents, in the order wanted.
+
+        Returns
+        -------
+        list of Match
+            One per id, in the order of ``doc_ids``; a document sharing no term with the
+            query has score 0 and no terms.
+
+        Raises
+        ------
+        KeyError
+            If an id is not indexed (never added, or removed).
+
+        Examples
+        --------
+        >>> m = TfidfMatcher().fit([Document("a", text="pothole repair"), Document("b", text="x")])
+        >>> ids = [h.doc_id for h in m.rank("repair potholes", explain=False)]
+        >>> [(t.term, round(t.weight, 3)) for t in m.explain("repair potholes", ids)[0].terms]
+        [('potholes', 0.332), ('repair', 0.332)]
+        >>> m.explain("repair potholes", ["b"])[0].score
+        0.0
+        """
+        self._check_fitted()
+        unknown = [i for i in doc_ids if i not in self._slot]
+        if unknown:
+            raise KeyError(f"not an indexed document: {unknown[0]!r}")
+        if not doc_ids:
+            return []
+        self._maybe_refresh()  # as a ranking would, so the scores are the same
+        q = self._query(query)
+        wanted = np.fromiter((self._slot[i] for i in doc_ids), np.int64, len(doc_ids))
+        # scored once each and in slot order, as a ranking's rescoring does
+        slots, back = np.unique(wanted, return_inverse=True)
+        scores = self._exact(q, slots)
+        hits = list(zip(slots.tolist(), scores.tolist(), strict=True))
+        matches = self._matches(q, hits, True)
+        return [matches[j] for j in back.ravel().tolist()]
+
     def add(self, documents: Iterable[Document]) -> Self:
         """Index more documents without refitting.
 

@@ -259,6 +259,23 @@ def test_rank_without_explanations_keeps_ids_and_scores(matcher: TfidfMatcher) -
         matcher.rank(CHALLENGE, k=0)
 
 
+def test_explain_gives_a_page_of_hits_their_explanations(matcher: TfidfMatcher) -> None:
+    bare = matcher.rank(CHALLENGE, k=10, explain=False)
+    full = matcher.rank(CHALLENGE, k=10)
+    page = [h.doc_id for h in bare[1:3]]
+    assert matcher.explain(CHALLENGE, page) == full[1:3]
+    assert matcher.explain(CHALLENGE, []) == []
+
+
+def test_explain_refuses_a_document_that_is_not_indexed(matcher: TfidfMatcher) -> None:
+    some = matcher.rank(CHALLENGE, k=1)[0].doc_id
+    with pytest.raises(KeyError, match="not an indexed document: 'nope'"):
+        matcher.explain(CHALLENGE, [some, "nope"])
+    matcher.remove([some])
+    with pytest.raises(KeyError, match=f"not an indexed document: '{some}'"):
+        matcher.explain(CHALLENGE, [some])
+
+
 def test_duplicates_finds_near_identical_proposals_only() -> None:
     text = "Floor sensors warn carers when an elderly resident falls at home."
     docs = [

@@ -116,3 +116,23 @@ def test_batch_ranking_agrees_with_one_at_a_time(
         single = m.rank(query, k=5)
         assert [h.doc_id for h in hits] == [h.doc_id for h in single]
         assert all(abs(a.score - b.score) < 1e-12 for a, b in zip(hits, single, strict=True))
+
+
+@SETTINGS
+@given(corpora(), st.lists(texts, max_size=3), queries, st.randoms(use_true_random=False))
+def test_explaining_chosen_documents_gives_exactly_what_a_ranking_gives_them(
+    docs: list[Document], extra_texts: list[str], query: Document | str, rnd: random.Random
+) -> None:
+    m = TfidfMatcher(refit_threshold=10.0).fit(docs)
+    m.add([Document(f"new{i}", text=t) for i, t in enumerate(extra_texts)])
+    ranked = {h.doc_id: h for h in m.rank(query, k=50)}
+    # any indexed documents, matching or not, in any order, some twice
+    ids = [d.id for d in docs] + [f"new{i}" for i in range(len(extra_texts))]
+    chosen = rnd.sample(ids, rnd.randint(0, len(ids))) + rnd.sample(ids, 1)
+    explained = m.explain(query, chosen)
+    assert [e.doc_id for e in explained] == chosen
+    for e in explained:
+        if e.doc_id in ranked:
+            assert e == ranked[e.doc_id]  # score and every term, to the bit
+        else:
+            assert e.score == 0.0 and e.terms == ()
