@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from matching import Match, TfidfMatcher
 from tests.ranking.factories import open_challenge, public_body
 from urbanchallenge.challenges import services
 from urbanchallenge.challenges.models import Challenge
@@ -128,6 +129,32 @@ async def test_a_search_over_the_index_loads_only_the_challenges_it_shows(
     assert [p.total for p in pages] == [3, 3] and [len(p.items) for p in pages] == [2, 1]
     assert sorted(loaded) == sorted(expected)  # the page's challenges, nothing more
     assert all(f.terms and f.score > 0 for p in pages for f in p.items)
+
+
+async def test_a_search_over_the_index_explains_only_the_page_it_shows(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, _ = await public_body()
+    late = [
+        await open_challenge(body, f"Late buses {n}", BUS + " Late buses." * n) for n in range(3)
+    ]
+    await index.rebuild(await Challenge.all())
+    everything = {c.id: terms for c, _, terms in await search.search_challenges("late buses", late)}
+    explained: list[list[str]] = []
+    real = TfidfMatcher.explain
+
+    def spied(self: TfidfMatcher, query: str, doc_ids: list[str]) -> list[Match]:
+        explained.append(list(doc_ids))
+        return real(self, query, doc_ids)
+
+    monkeypatch.setattr(TfidfMatcher, "explain", spied)
+    page = await services.search_open(services.Filters(q="late buses", page=2, per_page=2))
+
+    assert len(page.items) == 1 and page.total == 3
+    assert explained == [[str(f.challenge.id) for f in page.items]]
+    # the same reasons as when every match is explained
+    assert [f.terms for f in page.items] == [everything[f.challenge.id] for f in page.items]
+    assert all(f.terms for f in page.items)
 
 
 async def test_a_search_finds_a_challenge_opened_after_the_index_was_built(db: str) -> None:

@@ -309,7 +309,7 @@ async def search_open(filters: Filters, now: datetime | None = None) -> Page:
         # the index lags behind (a challenge just opened) are they all loaded and ranked.
         found: list[Any] = await query.order_by(*SORTS["closing"]).values_list("id", flat=True)
         ids = [int(i) for i in found]
-        hits = await search_indexed(q, ids)
+        hits = await search_indexed(q, ids, slice(start, start + filters.per_page))
         if hits is None:
             candidates = await query.order_by(*SORTS["closing"])
             ranked = await rank_by_text(q, candidates)

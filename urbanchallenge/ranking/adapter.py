@@ -2,8 +2,8 @@
 
 Nothing else in the service imports ``matching``. This module turns challenges,
 proposals and start-up profiles into ``Document`` values, runs the matcher (pure,
-CPU-bound: callers run it in a worker thread), and returns plain results that the
-jobs store as ``MatchScore`` and ``StartupFit`` rows.
+CPU-bound: callers run fitting and ranking proposals in a worker thread), and returns
+plain results that the jobs store as ``MatchScore`` and ``StartupFit`` rows.
 """
 
 from __future__ import annotations
@@ -139,14 +139,26 @@ def fit_challenges(challenges: Sequence[Document]) -> TfidfMatcher | None:
 
 
 def rank_with(
-    matcher: TfidfMatcher, query: Document | str, allowed: set[int] | None = None
+    matcher: TfidfMatcher,
+    query: Document | str,
+    allowed: set[int] | None = None,
+    explained: slice = slice(None),
 ) -> Ranking:
-    """Rank a fitted matcher's challenges for ``query``, keeping only ``allowed`` ids."""
-    hits = matcher.rank(query, k=matcher.n_documents_)
+    """Rank a fitted matcher's challenges for ``query``, keeping only ``allowed`` ids.
+
+    Only the kept hits in ``explained`` (one page of them, say) get their terms: explaining
+    a match costs more than ranking it, and a search may match every challenge.
+    """
+    hits = matcher.rank(query, k=matcher.n_documents_, explain=False)
     kept = [h for h in hits if allowed is None or int(h.doc_id) in allowed]
+    shown = [h.doc_id for h in kept[explained]]
+    terms = {m.doc_id: terms_json(m) for m in matcher.explain(query, shown)}
     return Ranking(
         matcher.model_version_,
-        [Ranked(int(h.doc_id), h.score, n, terms_json(h)) for n, h in enumerate(kept, start=1)],
+        [
+            Ranked(int(h.doc_id), h.score, n, terms.get(h.doc_id, []))
+            for n, h in enumerate(kept, start=1)
+        ],
     )
 
 
