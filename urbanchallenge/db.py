@@ -101,7 +101,10 @@ async def reset_pooled_connection(conn: asyncpg.Connection) -> None:
 def _connection(database_url: str) -> str | dict[str, Any]:
     url = normalise_url(database_url)
     if dialect(url) != "postgres":
-        return url
+        sqlite: dict[str, Any] = expand_db_url(url)
+        # transactions take the write lock as they begin (see urbanchallenge.sqlite_engine)
+        sqlite["engine"] = "urbanchallenge.sqlite_engine"
+        return sqlite
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     query.setdefault("timeout", str(POSTGRES_CONNECT_TIMEOUT))
