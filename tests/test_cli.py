@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from tests.conftest import EmptyDatabase
 from tests.test_live_server import run_cli, server_env
@@ -70,6 +74,34 @@ async def test_create_admin_makes_an_administrator_who_can_sign_in(
     assert "admin@council.example" in created.stdout
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
     assert weak.returncode == 1 and "12 characters" in weak.stderr
+
+
+async def test_a_command_meeting_a_busy_database_says_so_and_changes_nothing(
+    fresh_database: EmptyDatabase,
+) -> None:
+    if fresh_database.dialect != "sqlite":
+        pytest.skip("a SQLite write lock held by another process")
+    env = cli_env(fresh_database)
+    assert run_cli(env, "migrate").returncode == 0
+    assert run_cli(env, "load-fixtures").returncode == 0
+    parts = urlsplit(fresh_database.url)
+    other = sqlite3.connect(parts.netloc + parts.path)
+    other.execute("BEGIN IMMEDIATE")  # the server, say, in the middle of a write
+    try:
+        busy = run_cli(
+            {**env, "DATABASE_URL": fresh_database.url + "?busy_timeout=200"},
+            "verify-body",
+            "Warwickshire County Council",
+        )
+    finally:
+        other.rollback()
+        other.close()
+
+    assert busy.returncode == 1
+    assert "The database is busy or cannot be reached: nothing was changed" in busy.stderr
+    assert "Traceback" not in busy.stderr + busy.stdout
+    done = run_cli(env, "verify-body", "Warwickshire County Council")
+    assert done.returncode == 0 and "Verified Warwickshire County Council" in done.stdout
 
 
 def test_a_production_start_without_a_secret_key_says_what_to_do(tmp_path: Path) -> None:

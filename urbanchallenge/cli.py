@@ -34,7 +34,24 @@ def _settings() -> Settings:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+    """Run a command's work; when the database could not do it (busy, unreachable, full),
+    say so and exit 1 rather than print a traceback."""
+    from urbanchallenge.db import Trouble, trouble
+
+    try:
+        return asyncio.run(coro)
+    except Exception as exc:
+        kind = trouble(exc)
+        if kind is None:
+            raise
+        what = (
+            "The database has no room left: free some space, then run this again."
+            if kind is Trouble.FULL
+            else "The database is busy or cannot be reached: nothing was changed. Run this "
+            "again in a moment."
+        )
+        typer.secho(f"{what} ({exc})", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
 
 
 @cli.command()
