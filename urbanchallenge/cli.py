@@ -47,7 +47,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         what = (
             "The database has no room left: free some space, then run this again."
             if kind is Trouble.FULL
-            else "The database is busy or cannot be reached: nothing was changed. Run this "
+            else "The database is busy or cannot be reached, so this did not finish: run it "
             "again in a moment."
         )
         typer.secho(f"{what} ({exc})", fg=typer.colors.RED, err=True)

@@ -100,15 +100,21 @@ async def test_no_open_challenges_gives_an_empty_index_and_no_results(db: str) -
     assert adapter.fit_challenges([]) is None
 
 
-async def test_a_search_over_the_index_loads_only_the_challenges_it_shows(
-    db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def indexed_late_buses() -> list[Challenge]:
+    """Three open challenges about late buses (and one about bins), all in the index."""
     body, _ = await public_body()
     late = [
         await open_challenge(body, f"Late buses {n}", BUS + " Late buses." * n) for n in range(3)
     ]
     await open_challenge(body, "Missed bins", BINS)
     await index.rebuild(await Challenge.all())
+    return late
+
+
+async def test_a_search_over_the_index_loads_only_the_challenges_it_shows(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    late = await indexed_late_buses()
     expected = [c.id for c, _, _ in await search.search_challenges("late buses", late)]
 
     loaded: list[int] = []
@@ -134,11 +140,7 @@ async def test_a_search_over_the_index_loads_only_the_challenges_it_shows(
 async def test_a_search_over_the_index_explains_only_the_page_it_shows(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    body, _ = await public_body()
-    late = [
-        await open_challenge(body, f"Late buses {n}", BUS + " Late buses." * n) for n in range(3)
-    ]
-    await index.rebuild(await Challenge.all())
+    late = await indexed_late_buses()
     everything = {c.id: terms for c, _, terms in await search.search_challenges("late buses", late)}
     explained: list[list[str]] = []
     real = TfidfMatcher.explain
