@@ -8,12 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
+from matching import Match, TfidfMatcher
 from tests.api.conftest import ApiClient
 from tests.challenges.helpers import api_body, api_client, draft, now, officer, opened
 from tests.conftest import make_user
 from urbanchallenge.accounts.models import Role
 from urbanchallenge.api.core import schema_errors
 from urbanchallenge.audit.models import AuditEvent
+from urbanchallenge.challenges import services
 from urbanchallenge.challenges.api import CHALLENGE, CLARIFICATION
 from urbanchallenge.challenges.models import Challenge, Criterion, EligibilityQuestion
 from urbanchallenge.ranking.models import MatchJob
@@ -388,6 +390,41 @@ async def test_free_text_search_is_ranked_by_the_matcher(client: httpx.AsyncClie
 
     assert response.status_code == 200
     assert [c["id"] for c in response.json()] == [bus.id]
+
+
+async def test_an_officers_search_of_their_own_challenges_is_ranked_without_explaining_it(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await officer()
+    bins = await draft(
+        user,
+        title="Fewer missed bin collections",
+        summary="Crews miss bins on narrow streets.",
+        problem="Missed bin collections cost us complaints and repeat visits.",
+    )
+    bus = await draft(user)
+    query = "bus punctuality and missed bins"
+    expected = [c.id for c, _, _ in await services.rank_by_text(query, [bins, bus])]
+    explained: list[object] = []
+    rank, explain = TfidfMatcher.rank, TfidfMatcher.explain
+
+    def spied_rank(self: TfidfMatcher, *args: Any, **kwargs: Any) -> list[Match]:
+        explained.append(("rank", kwargs.get("explain", True)))
+        return rank(self, *args, **kwargs)
+
+    def spied_explain(self: TfidfMatcher, *args: Any, **kwargs: Any) -> list[Match]:
+        explained.append(("explain", args))
+        return explain(self, *args, **kwargs)
+
+    monkeypatch.setattr(TfidfMatcher, "rank", spied_rank)
+    monkeypatch.setattr(TfidfMatcher, "explain", spied_explain)
+    api = await api_client(client, user)
+    response = await api.get("/challenges?status=draft&q=" + query.replace(" ", "+"))
+
+    assert response.status_code == 200
+    # both match, in the matcher's order, and no match was explained to get it
+    assert [c["id"] for c in response.json()] == expected and len(expected) == 2
+    assert explained and all(call == ("rank", False) for call in explained)
 
 
 async def test_pages_of_results_link_to_the_next_page(client: httpx.AsyncClient) -> None:

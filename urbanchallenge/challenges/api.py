@@ -321,7 +321,8 @@ async def list_challenges(call: ApiCall) -> Reply:
         and (not closing_soon or f.challenge.closes_at <= now + services.CLOSING_SOON)
     ]
     if q.strip():
-        ranked = await services.rank_by_text(q, [f.challenge for f in own])
+        # the API lists challenges in the ranked order, without the matcher's reasons
+        ranked = await services.rank_by_text(q, [f.challenge for f in own], explain=False)
         by_id = {f.challenge.id: f for f in own}
         own = [by_id[c.id] for c, _score, _terms in ranked]
     start = (page - 1) * per_page

@@ -281,10 +281,11 @@ class Page:
 
 
 async def rank_by_text(
-    q: str, challenges: Sequence[Challenge]
+    q: str, challenges: Sequence[Challenge], explain: bool = True
 ) -> list[tuple[Challenge, float, list[dict[str, Any]]]]:
-    """The challenges that match free text ``q``, best first, with the matcher's reasons."""
-    return await search_challenges(clean_text(q), challenges)
+    """The challenges that match free text ``q``, best first, with the matcher's reasons
+    (none without ``explain``)."""
+    return await search_challenges(clean_text(q), challenges, explain)
 
 
 async def search_open(filters: Filters, now: datetime | None = None) -> Page:

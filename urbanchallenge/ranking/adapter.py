@@ -167,17 +167,20 @@ def indexed_ids(matcher: TfidfMatcher, ids: Sequence[int]) -> bool:
     return all(str(i) in matcher for i in ids)
 
 
-def rank_challenges(query: Document | str, challenges: Sequence[Document]) -> Ranking:
+def rank_challenges(
+    query: Document | str, challenges: Sequence[Document], explain: bool = True
+) -> Ranking:
     """Rank challenges for a query (a start-up's profile, or search words), best first.
 
-    Only challenges sharing at least one term with the query are returned.
+    Only challenges sharing at least one term with the query are returned; without
+    ``explain``, with no terms.
     """
     if not challenges:
         return Ranking("", [])
     matcher = _fit(challenges)
     if matcher is None:
         return Ranking("", [])
-    hits = matcher.rank(query, k=matcher.n_documents_)
+    hits = matcher.rank(query, k=matcher.n_documents_, explain=explain)
     return Ranking(
         matcher.model_version_,
         [Ranked(int(h.doc_id), h.score, n, terms_json(h)) for n, h in enumerate(hits, start=1)],

@@ -21,21 +21,23 @@ MAX_QUERY_LENGTH = 500
 
 
 async def search_challenges(
-    query: str, challenges: Sequence[Challenge]
+    query: str, challenges: Sequence[Challenge], explain: bool = True
 ) -> list[tuple[Challenge, float, list[dict[str, Any]]]]:
-    """The given challenges that match ``query``, best first, with score and matched terms.
+    """The given challenges that match ``query``, best first, with score and matched terms
+    (none without ``explain``: for callers that only need the order).
 
     Uses the shared index of open challenges (``ranking.index``) when it holds them all,
     so a search does not refit the matcher. An empty query, or one of only stop words,
     matches nothing.
     """
     by_id = {c.id: c for c in challenges}
-    items = await search_indexed(query, list(by_id))
+    items = await search_indexed(query, list(by_id), slice(None) if explain else slice(0))
     if items is None:
         # A challenge opened since the shared index was last built (its rebuild is
         # queued): rank the given challenges on their own so none is left out.
         documents = [challenge_document(c) for c in challenges]
-        items = (await run_in_threadpool(rank_challenges, _clipped(query), documents)).items
+        ranking = await run_in_threadpool(rank_challenges, _clipped(query), documents, explain)
+        items = ranking.items
     return [(by_id[item.id], item.score, item.terms) for item in items]
 
 
