@@ -69,7 +69,7 @@ MEMORY_PARTS = {
         "_d_types",
     ),
     "inverted postings": ("_index", "_delta"),
-    "per-term arrays": ("_df_live", "_idf_doc", "_bi_keys", "_xa", "_xb", "_bi_extra"),
+    "per-term arrays": ("_df_live", "_idf_doc", "_bi_keys", "_firsts", "_xa", "_xb", "_bi_extra"),
     "vocabulary (word types, stems)": (
         "_types",
         "_type_id",

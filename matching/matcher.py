@@ -102,6 +102,9 @@ _BOUND_MIN_DF = 64
 _KTH_BLOCK = 256
 # rows gathered by slicing rather than by index arithmetic up to this many
 _FEW_ROWS = 32
+# phrase keys are looked up by blocks of this many (see _phrase_ids) for up to _FEW_PHRASES keys
+_PHRASE_BLOCK = 64
+_FEW_PHRASES = 4096
 # beyond this many documents to rescore, scoring every term in the product is cheaper
 _MAX_CANDIDATES = 500
 # up to this many documents, rank_many scores a batch of queries in one sparse product; beyond
@@ -711,6 +714,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._term_id: dict[str, int] = {}  # stem -> term id
         self._n_uni = 0
         self._bi_keys = np.zeros(0, np.int64)
+        self._firsts: tuple[IntArray, IntArray] | None = None  # see _phrase_firsts
         self._n_canon = 0
         # terms first seen since the last refresh (ids from n_canon on): a stem (xa = index in
         # _stems, xb = -1) or a phrase (xa, xb = its two stems' term ids)
@@ -999,13 +1003,35 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._df_live.extend(np.zeros(count, np.int32))
         self._idf_doc.extend(np.full(count, self._idf_new_doc))
 
+    def _phrase_firsts(self) -> IntArray:
+        """The first key of each block of ``_PHRASE_BLOCK`` sorted phrase keys (kept until the
+        keys change)."""
+        cached = self._firsts
+        if cached is None or cached[0] is not self._bi_keys:
+            cached = self._firsts = (self._bi_keys, self._bi_keys[::_PHRASE_BLOCK].copy())
+        return cached[1]
+
     def _phrase_ids(self, keys: IntArray, grow: bool) -> IntArray:
         """Term ids of two-word phrase keys; -1 for unknown ones unless ``grow``."""
         out = np.full(keys.size, -1, dtype=np.int64)
         if keys.size == 0:
             return out
         known = self._bi_keys
-        if known.size:
+        if known.size > _PHRASE_BLOCK and keys.size <= _FEW_PHRASES:
+            # a query's phrases: find each key's block of the sorted keys from every block's
+            # first key (a small array), then compare the key with its whole block at once.
+            # A binary search of the long array waits on one cache miss after another; the
+            # blocks' loads are independent.
+            firsts = self._phrase_firsts()
+            begin = np.searchsorted(firsts, keys, side="right") - 1
+            np.maximum(begin, 0, out=begin)
+            begin *= _PHRASE_BLOCK
+            at = begin[:, None] + np.arange(_PHRASE_BLOCK)
+            np.minimum(at, known.size - 1, out=at)
+            same = known[at] == keys[:, None]
+            hit = same.any(axis=1)
+            out[hit] = self._n_uni + begin[hit] + same[hit].argmax(axis=1)
+        elif known.size:
             # looked up in sorted order, each search starts where the last one ended
             by_key = np.argsort(keys)
             pos = np.empty(keys.size, np.int64)
@@ -1207,7 +1233,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         pair_pos = pair_terms = none
         if self.ngram_weight > 0 and codes.size > 1:
             ok = content[:-1] & content[1:]
-            ok[np.cumsum(lens)[:-1] - 1] = False
+            if lens.size > 1:
+                ok[np.cumsum(lens)[:-1] - 1] = False  # no phrase spans two fields
             pos = np.flatnonzero(ok)
             keys = (word_terms[pos] << _SHIFT) | word_terms[pos + 1]
             pids = self._phrase_ids(keys, grow=False)
@@ -1215,13 +1242,15 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             pair_pos, pair_terms = pos[found], pids[found]
             all_t.append(pair_terms)
             all_w.append(tok_w[pair_pos] * self.ngram_weight)
-        terms, inv = np.unique(np.concatenate(all_t), return_inverse=True)
-        counts = np.bincount(inv.ravel(), weights=np.concatenate(all_w), minlength=terms.size)
+        terms, inv = _unique_inverse(np.concatenate(all_t))
+        counts = np.bincount(inv, weights=np.concatenate(all_w), minlength=terms.size)
         keep = self._df_live.view()[terms] > 0
-        terms, counts = terms[keep], counts[keep]
+        if not keep.all():
+            terms, counts = terms[keep], counts[keep]
         weights = counts * self._query_idf(terms)
         nz = weights > 0
-        terms, weights = terms[nz], weights[nz]
+        if not nz.all():
+            terms, weights = terms[nz], weights[nz]
         norm = math.sqrt(float(weights @ weights)) if weights.size else 0.0
         if norm > 0:
             weights = weights / norm
@@ -1664,6 +1693,18 @@ def _take_rows(
         return owner, [np.concatenate([c[a:b] for a, b in spans]) for c in columns]
     idx = _ranges(lo, hi)
     return owner, [c[idx] for c in columns]
+
+
+def _unique_inverse(values: IntArray) -> tuple[IntArray, IntArray]:
+    """``np.unique(values, return_inverse=True)`` for a short 1-d array, with less overhead."""
+    order = values.argsort()
+    ordered = values[order]
+    first = np.empty(ordered.size, bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inv = np.empty(values.size, np.int64)
+    inv[order] = np.cumsum(first) - 1
+    return ordered[first], inv
 
 
 def _ranges(starts: IntArray, ends: IntArray) -> IntArray:

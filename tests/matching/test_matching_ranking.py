@@ -370,3 +370,29 @@ def test_the_in_place_product_matches_the_copying_one_on_a_large_index() -> None
     want = index[terms].T @ weights
     np.testing.assert_allclose(got, want, rtol=0, atol=(terms.size + 1) * 2.0**-23)
     assert np.count_nonzero(want) > 10_000
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([2, 3, 8, 64]), st.integers(0, 2**32 - 1))
+def test_phrases_are_found_by_blocks_as_by_a_binary_search(block: int, seed: int) -> None:
+    rng = random.Random(seed)
+    docs = [
+        Document(f"d{i}", text=" ".join(rng.choices(WORDS, k=rng.randint(3, 12))))
+        for i in range(40)
+    ]
+    m = TfidfMatcher().fit(docs)
+    known = m._bi_keys
+    assert known.size > 8
+    # every known key, its neighbours, and keys before the first and after the last
+    keys = np.concatenate([known, known - 1, known + 1, [0, int(known[-1]) + 2**33]])
+    keys = keys[rng.sample(range(keys.size), keys.size)].astype(np.int64)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matcher_module, "_FEW_PHRASES", 0)
+        searched = m._phrase_ids(keys, grow=False)
+        mp.setattr(matcher_module, "_FEW_PHRASES", 10**6)
+        mp.setattr(matcher_module, "_PHRASE_BLOCK", block)
+        m._firsts = None
+        by_blocks = m._phrase_ids(keys, grow=False)
+    assert np.array_equal(by_blocks, searched)
+    ids = {key: m._n_uni + i for i, key in enumerate(known.tolist())}
+    assert searched.tolist() == [ids.get(key, -1) for key in keys.tolist()]
