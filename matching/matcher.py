@@ -100,6 +100,8 @@ _SKIP_SHARE = 0.15
 _BOUND_MIN_DF = 64
 # _kth first takes the maximum of each group of this many values
 _KTH_BLOCK = 256
+# a query's terms are first looked for among a row's by this many low bits of their ids
+_LOW_BITS = (1 << 16) - 1
 # rows gathered by slicing rather than by index arithmetic up to this many
 _FEW_ROWS = 32
 # phrase keys are looked up by blocks of this many (see _phrase_ids) for up to _FEW_PHRASES keys
@@ -143,6 +145,14 @@ class _Query:
     # the last exact scoring: slots (ascending), and each shared term's slot position, term and
     # contribution
     scored: tuple[IntArray, IntArray, IntArray, FloatArray] | None = None
+    # which values of a term id's low bits some query term has (lazily)
+    low: npt.NDArray[np.bool_] | None = None
+
+    def low_bits(self) -> npt.NDArray[np.bool_]:
+        if self.low is None:
+            self.low = np.zeros(_LOW_BITS + 1, bool)
+            self.low[self.terms & _LOW_BITS] = True
+        return self.low
 
 
 def _empty_rows() -> _Rows:
@@ -1445,12 +1455,18 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         owner, terms, tf = self._gather(slots)
         if q.terms.size == 0 or terms.size == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        # most of a row's terms are not the query's: a table of the query terms' low bits
+        # rules out nearly all of them at once, and only the rest are searched for
+        maybe = np.flatnonzero(q.low_bits()[terms & _LOW_BITS])
+        terms = terms[maybe]
         pos = np.minimum(np.searchsorted(q.terms, terms), q.terms.size - 1)
         hit = q.terms[pos] == terms
-        owner = owner[hit]
-        w = self._weights(slots[owner], terms[hit], tf[hit])
+        kept = maybe[hit]
+        owner = owner[kept]
+        terms = terms[hit]
+        w = self._weights(slots[owner], terms, tf[kept])
         contrib = w.astype(np.float64) * q.weights[pos[hit]]
-        return owner, terms[hit].astype(np.int64), contrib
+        return owner, terms.astype(np.int64), contrib
 
     def _contributions_of(
         self, q: _Query, slots: IntArray
