@@ -635,6 +635,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         m._term_id = {s: i for i, s in enumerate(m._stems)}
         m._n_uni = int(header["n_uni"])
         m._bi_keys = a["bi_keys"].astype(np.int64)
+        m._phrase_firsts()  # part of the index from the start (and of its measured size)
         m._n_canon = m._n_uni + int(m._bi_keys.size)
         m._xa = GrowableArray(np.int32, a["xa"])
         m._xb = GrowableArray(np.int32, a["xb"])
@@ -878,6 +879,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._term_id = {s: i for i, s in enumerate(stems)}
         self._n_uni = len(stems)
         self._bi_keys = new_keys[order]
+        self._phrase_firsts()
         self._n_canon = self._n_uni + order.size
         self._xa = GrowableArray(np.int32)
         self._xb = GrowableArray(np.int32)
@@ -1014,8 +1016,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._idf_doc.extend(np.full(count, self._idf_new_doc))
 
     def _phrase_firsts(self) -> IntArray:
-        """The first key of each block of ``_PHRASE_BLOCK`` sorted phrase keys (kept until the
-        keys change)."""
+        """The first key of each block of ``_PHRASE_BLOCK`` sorted phrase keys, kept with them
+        (built when they are set, and again here if they have changed since)."""
         cached = self._firsts
         if cached is None or cached[0] is not self._bi_keys:
             cached = self._firsts = (self._bi_keys, self._bi_keys[::_PHRASE_BLOCK].copy())
