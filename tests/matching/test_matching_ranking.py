@@ -396,3 +396,24 @@ def test_phrases_are_found_by_blocks_as_by_a_binary_search(block: int, seed: int
     assert np.array_equal(by_blocks, searched)
     ids = {key: m._n_uni + i for i, key in enumerate(known.tolist())}
     assert searched.tolist() == [ids.get(key, -1) for key in keys.tolist()]
+
+
+def test_scores_agree_with_the_postings_when_term_ids_pass_the_low_bits_table() -> None:
+    # over 65,536 terms, so that many term ids share their low 16 bits: the rescoring's table of
+    # the query's low bits must let every shared term through and no other
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(30_000)]
+    docs = [
+        Document(f"d{i}", text=" ".join(rng.choice(words, size=60).tolist())) for i in range(1_500)
+    ]
+    m = TfidfMatcher().fit(docs)
+    assert len(m._df_live) > 65_536 + 30_000
+    for doc in docs[:5]:
+        q = m._query(doc.text)
+        assert int(q.terms.max()) > 65_536
+        hits = m.rank(doc.text, k=len(docs))
+        slots = np.array([m._ids.index(h.doc_id) for h in hits])
+        # the same scores from the term-major postings (single precision, so within rounding)
+        from_postings = (m._index[q.terms].T @ q.weights)[slots]
+        np.testing.assert_allclose([h.score for h in hits], from_postings, rtol=0, atol=1e-6)
+        assert hits[0].doc_id == doc.id
