@@ -417,3 +417,28 @@ def test_scores_agree_with_the_postings_when_term_ids_pass_the_low_bits_table() 
         from_postings = (m._index[q.terms].T @ q.weights)[slots]
         np.testing.assert_allclose([h.score for h in hits], from_postings, rtol=0, atol=1e-6)
         assert hits[0].doc_id == doc.id
+
+
+def test_phrases_are_found_after_a_refresh_renumbers_them() -> None:
+    rng = random.Random(5)
+    novel = [f"novel{i}" for i in range(30)]
+
+    def text(extra: list[str]) -> str:
+        return " ".join(rng.choices(WORDS + extra, k=12))
+
+    base = [Document(f"d{i}", text=text([])) for i in range(200)]
+    more = [Document(f"n{i}", text=text(novel)) for i in range(60)]
+    queries = [text(novel) for _ in range(20)]
+    m = TfidfMatcher(refit_threshold=0.2).fit(base)
+    assert m._bi_keys.size > 4 * matcher_module._PHRASE_BLOCK  # looked up by blocks
+    keys_before = m._bi_keys
+    for q in queries:
+        m.rank(q)
+    m.add(more)
+    got = [ranking(m, q, 10) for q in queries]  # the first one refreshes: phrases renumbered
+    assert m._bi_keys is not keys_before
+    fresh = TfidfMatcher(refit_threshold=0.2).fit(base + more)
+    want = [ranking(fresh, q, 10) for q in queries]
+    assert [[d for d, _ in r] for r in got] == [[d for d, _ in r] for r in want]
+    for g, w in zip(got, want, strict=True):
+        assert np.allclose([s for _, s in g], [s for _, s in w], atol=1e-12)
