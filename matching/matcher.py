@@ -65,7 +65,7 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise, repeat
 from os import PathLike
 from typing import Any, Self
 
@@ -76,7 +76,7 @@ from sklearn.base import BaseEstimator
 
 from matching._grow import GrowableArray
 from matching.text import STOP_WORDS, Analyzer
-from matching.types import Document, Match, MatchedTerm, matched_term
+from matching.types import Document, Match, MatchedTerm, matched_terms
 
 __all__ = ["FORMAT_VERSION", "TfidfMatcher"]
 
@@ -137,8 +137,6 @@ class _Query:
     w32: Float32Array  # the same in single precision, for the approximate product
     words: list[str]  # the query's words in order
     word_terms: IntArray  # term of each word; -1 for stop words and words not in the corpus
-    distinct: list[str]  # the distinct words, in order of first appearance
-    distinct_terms: IntArray  # the term of each of those
     pair_pos: IntArray  # positions i where words i and i + 1 form an indexed phrase
     pair_terms: IntArray  # that phrase's term id
     forms: dict[int, tuple[str, ...]] | None = None  # term id -> the query's own forms (lazily)
@@ -1218,32 +1216,24 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
                 seg_len.append(len(ws))
         none = np.zeros(0, np.int64)
         if not words:
-            return _Query(
-                none, np.zeros(0), np.zeros(0, np.float32), [], none, [], none, none, none
-            )
-        # look each distinct word up once in the (large) vocabulary
-        local: dict[str, int] = {}
-        codes = np.array([local.setdefault(w, len(local)) for w in words], np.int64)
-        distinct = list(local)
-        get_type = self._type_id.get
-        ids = np.array([get_type(w, -1) for w in distinct], np.int64)
-        known = ids >= 0
-        distinct_terms = np.full(ids.size, -1, np.int64)
-        distinct_terms[known] = self._type_term.view()[ids[known]]
-        if not known.all():
+            return _Query(none, np.zeros(0), np.zeros(0, np.float32), [], none, none, none)
+        # each word's type, then its term, looked up without a Python step per word
+        types = np.fromiter(map(self._type_id.get, words, repeat(-1)), np.int64, len(words))
+        unknown = np.flatnonzero(types < 0)
+        known = unknown.size < types.size
+        word_terms = self._type_term.view()[types].astype(np.int64) if known else types
+        if unknown.size:
             # words the corpus never had may still share a stem with one it has
-            unknown = np.flatnonzero(~known)
-            stems = self._analyzer.terms([distinct[i] for i in unknown.tolist()])
+            stems = self._analyzer.terms([words[i] for i in unknown.tolist()])
             get = self._term_id.get
-            distinct_terms[unknown] = [-1 if s is None else get(s, -1) for s in stems]
-        word_terms = distinct_terms[codes]
+            word_terms[unknown] = [-1 if s is None else get(s, -1) for s in stems]
         lens = np.asarray(seg_len, np.int64)
         tok_w = np.repeat(np.asarray(seg_w, np.float64), lens)
         content = word_terms >= 0
         all_t = [word_terms[content]]
         all_w = [tok_w[content]]
         pair_pos = pair_terms = none
-        if self.ngram_weight > 0 and codes.size > 1:
+        if self.ngram_weight > 0 and word_terms.size > 1:
             ok = content[:-1] & content[1:]
             if lens.size > 1:
                 ok[np.cumsum(lens)[:-1] - 1] = False  # no phrase spans two fields
@@ -1267,9 +1257,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if norm > 0:
             weights = weights / norm
         w32 = weights.astype(np.float32)
-        return _Query(
-            terms, weights, w32, words, word_terms, distinct, distinct_terms, pair_pos, pair_terms
-        )
+        return _Query(terms, weights, w32, words, word_terms, pair_pos, pair_terms)
 
     def _query_idf(self, terms: IntArray) -> FloatArray:
         """``idf ** query_idf_power`` from the document frequencies of the last refresh."""
@@ -1536,8 +1524,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         """Term id -> the query's own words (or word pairs) for it, in order of appearance."""
         if q.forms is None:
             forms: dict[int, tuple[str, ...]] = {}
-            # the distinct words: most terms have one, a few (sensor, sensors) several
-            for w, t in zip(q.distinct, q.distinct_terms.tolist(), strict=True):
+            # the distinct words, in order of first appearance: most terms have one, a few
+            # (sensor, sensors) several
+            for w, t in dict(zip(q.words, q.word_terms.tolist(), strict=True)).items():
                 if t >= 0:
                     forms[t] = (*forms[t], w) if t in forms else (w,)
             words = q.words
@@ -1570,43 +1559,48 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     def _explain(self, q: _Query, slots: IntArray) -> list[tuple[MatchedTerm, ...]]:
         """Every shared term of each of ``slots`` with its contribution, largest first."""
         owner, t, contrib = self._contributions_of(q, slots)
-        pa, pb = self._phrase_parts_of(t)
-        # the documents' own words, for the single-word terms shared and the phrases' parts
-        span = len(self._df_live) + 1
-        word = pa < 0
-        need = np.concatenate(
-            [
-                owner[word] * span + t[word],
-                owner[~word] * span + pa[~word],
-                owner[~word] * span + pb[~word],
-            ]
-        )
-        t_owner, types = self._gather_types(slots)
-        keys = t_owner * span + self._type_term.view()[types]
-        need.sort()
-        at = np.minimum(np.searchsorted(need, keys), max(need.size - 1, 0))
-        have = need[at] == keys if need.size else np.zeros(keys.size, bool)
-        found: dict[int, list[str]] = {}
-        all_types = self._types
-        for key, x in zip(keys[have].tolist(), types[have].tolist(), strict=True):
-            found.setdefault(key, []).append(all_types[x])
-        forms = {key: tuple(f) for key, f in found.items()}
-        qforms = self._query_forms(q)
-        out: list[list[MatchedTerm]] = [[] for _ in range(slots.size)]
-        none: tuple[str, ...] = ()
-        doc_forms, query_forms = forms.get, qforms.get
         # within each document, largest contribution first (ties keep term order)
         order = np.lexsort((-contrib, owner))
-        columns = (owner, owner * span, t, pa, pb, contrib)
-        for o, base, term, a, b, c in zip(*(col[order].tolist() for col in columns), strict=True):
-            if a < 0:
-                df = doc_forms(base + term, none)
-            else:
-                xs, ys = doc_forms(base + a, none), doc_forms(base + b, none)
-                if len(xs) == 1 and len(ys) == 1:
-                    df = (f"{xs[0]} {ys[0]}",)
+        owner, t, contrib = owner[order], t[order], contrib[order]
+        pa, pb = self._phrase_parts_of(t)
+        # the documents' own words: their word types ordered by (document, term), and where
+        # the words of each shared term (of a phrase: of each of its two words) lie among them
+        span = len(self._df_live) + 1
+        t_owner, types = self._gather_types(slots)
+        keys = t_owner * span + self._type_term.view()[types]
+        by = np.argsort(keys, kind="stable")
+        keys, types = keys[by], types[by]
+        base = owner * span
+        phrase = pa >= 0
+        first = base + np.where(phrase, pa, t)
+        second = base[phrase] + pb[phrase]
+        n, m = first.size, second.size
+        # integer keys: a key's words end where the next key's begin
+        at = np.searchsorted(keys, np.concatenate([first, first + 1, second, second + 1]))
+        lead = types[np.minimum(at, max(types.size - 1, 0))].tolist()
+        at_list = at.tolist()
+        seconds = zip(
+            lead[2 * n : 2 * n + m], at_list[2 * n : 2 * n + m], at_list[2 * n + m :], strict=True
+        )
+        words = self._types
+        none: tuple[str, ...] = ()
+        query_forms = self._query_forms(q).get
+        labels, qfs, dfs = [], [], []
+        for term, is_phrase, x, lo, hi in zip(
+            t.tolist(), phrase.tolist(), lead[:n], at_list[:n], at_list[n : 2 * n], strict=True
+        ):
+            df: tuple[str, ...]
+            if is_phrase:
+                y, lo2, hi2 = next(seconds)
+                if hi - lo == 1 and hi2 - lo2 == 1:
+                    df = (f"{words[x]} {words[y]}",)
                 else:
-                    df = tuple(f"{x} {y}" for x in xs for y in ys)
+                    xs, ys = types[lo:hi].tolist(), types[lo2:hi2].tolist()
+                    df = tuple([f"{words[u]} {words[v]}" for u in xs for v in ys])
+            elif hi - lo == 1:
+                df = (words[x],)
+            else:
+                df = tuple([words[u] for u in types[lo:hi].tolist()])
             qf = query_forms(term, none)
             # a form both texts use, else the query's own, else the stem
             for label in qf:
@@ -1614,8 +1608,12 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
                     break
             else:
                 label = qf[0] if qf else self._term_key(term)
-            out[o].append(matched_term(label, c, qf, df))
-        return [tuple(x) for x in out]
+            labels.append(label)
+            qfs.append(qf)
+            dfs.append(df)
+        made = matched_terms(labels, contrib.tolist(), qfs, dfs)
+        ends = np.cumsum(np.bincount(owner, minlength=slots.size)).tolist()
+        return [tuple(made[a:b]) for a, b in pairwise([0, *ends])]
 
     def _unit_rows(self, slots: IntArray) -> sp.csr_matrix:
         """Cosine-normalised document vectors (no pivot) of ``slots`` as CSR rows."""

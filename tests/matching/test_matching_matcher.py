@@ -137,6 +137,38 @@ def test_explanations_name_the_words_as_written_in_both_texts() -> None:
     assert support.doc_forms == ("supports",)
 
 
+def test_explanations_give_every_form_each_text_uses_for_a_term() -> None:
+    m = TfidfMatcher().fit(
+        [
+            Document("a", text="A sensor network: sensors watch sensor networks at home."),
+            Document("b", text="Falls at home."),
+        ]
+    )
+    (hit,) = m.rank("Networked sensors; sensor networks and a sensors network")
+    by_term = {t.term: t for t in hit.terms}
+    sensor = next(t for t in hit.terms if "sensors" in t.query_forms)
+    # the query's first form that the document uses too, and every form of each side
+    assert sensor.term == "sensors"
+    assert set(sensor.query_forms) == {"sensors", "sensor"}
+    assert set(sensor.doc_forms) == {"sensor", "sensors"}
+    pair = next(t for t in hit.terms if " " in t.term and "sensor" in t.term)
+    assert set(pair.doc_forms) == {
+        "sensor network",
+        "sensor networks",
+        "sensors network",
+        "sensors networks",
+    }
+    assert pair.term in pair.doc_forms and pair.term in pair.query_forms
+    assert sum(t.weight for t in by_term.values()) == pytest.approx(hit.score, abs=1e-9)
+
+
+def test_matched_terms_are_built_whole_or_refused() -> None:
+    built = matching.types.matched_terms(["a", "b c"], [0.5, 0.25], [("a",), ("b c",)], [(), ()])
+    assert built == [MatchedTerm("a", 0.5, ("a",), ()), MatchedTerm("b c", 0.25, ("b c",), ())]
+    with pytest.raises(ValueError, match="one value per term"):
+        matching.types.matched_terms(["a", "b"], [0.5], [(), ()], [(), ()])
+
+
 def test_title_words_count_more_than_body_words() -> None:
     docs = [
         Document("title", title="Flooding", text="Riverside plan."),
