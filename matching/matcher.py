@@ -1033,14 +1033,22 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             # A binary search of the long array waits on one cache miss after another; the
             # blocks' loads are independent.
             firsts = self._phrase_firsts()
-            begin = np.searchsorted(firsts, keys, side="right") - 1
-            np.maximum(begin, 0, out=begin)
-            begin *= _PHRASE_BLOCK
-            at = begin[:, None] + np.arange(_PHRASE_BLOCK)
-            np.minimum(at, known.size - 1, out=at)
-            same = known[at] == keys[:, None]
-            hit = same.any(axis=1)
-            out[hit] = self._n_uni + begin[hit] + same[hit].argmax(axis=1)
+            block = np.searchsorted(firsts, keys, side="right") - 1
+            np.maximum(block, 0, out=block)
+            whole = known.size // _PHRASE_BLOCK
+            # keys past the last whole block are looked for in the rest below; a key matches
+            # at most one key of its block
+            tail = np.flatnonzero(block >= whole)
+            block[tail] = 0
+            rows = known[: whole * _PHRASE_BLOCK].reshape(whole, _PHRASE_BLOCK)[block]
+            i, j = np.divmod(np.flatnonzero(rows == keys[:, None]), _PHRASE_BLOCK)
+            out[i] = self._n_uni + block[i] * _PHRASE_BLOCK + j
+            if tail.size:
+                start = whole * _PHRASE_BLOCK
+                rest = known[start:]
+                pos = np.minimum(np.searchsorted(rest, keys[tail]), rest.size - 1)
+                found = rest[pos] == keys[tail]
+                out[tail[found]] = self._n_uni + start + pos[found]
         elif known.size:
             # looked up in sorted order, each search starts where the last one ended
             by_key = np.argsort(keys)
