@@ -457,6 +457,29 @@ def _render_stats(stats: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
+# rounds whose ratios differ by more than this factor mean the machine's load changed a lot
+_UNSTEADY = 1.5
+
+
+def _unsteady(runs: list[dict[str, Any]]) -> list[str]:
+    """A warning under the speed table when the per-round ratios disagree widely."""
+    wide = [
+        f"{s['n_docs']:,} documents ({spread[0]:.3f} to {spread[-1]:.3f})"
+        for s in runs
+        if (spread := s.get("round_ratios_bm25s")) and spread[-1] > _UNSTEADY * spread[0]
+    ]
+    if not wide:
+        return []
+    return [
+        "",
+        "**The machine's load changed during this run**: the ratio to bm25s moved by more than "
+        f"{_UNSTEADY} x between rounds at " + "; ".join(wide) + ". The medians above mix quiet "
+        "and busy rounds, and a busy machine slows bm25s's scoring (which scatters copies of its "
+        "postings through memory with `np.add.at`) more than ours; compare them with the spread, "
+        "and with runs on a quieter machine.",
+    ]
+
+
 def _render_speed(speeds: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for corpus, title in CORPORA.items():
@@ -516,6 +539,7 @@ def _render_speed(speeds: list[dict[str, Any]]) -> list[str]:
                 f"| {n} | rank_many, ms per query ({s['n_queries']} queries) | "
                 f"{s['rank_many_ours_ms_per_query']:.2f} | | | |",
             ]
+        lines += _unsteady(runs)
         lines += ["", "Where the time and the memory go (ours):", ""]
         lines += [
             "| documents | parse query, ms | product, exact rescoring and top-k, ms "
