@@ -473,10 +473,10 @@ def _unsteady(runs: list[dict[str, Any]]) -> list[str]:
     return [
         "",
         "**The machine's load changed during this run**: the ratio to bm25s moved by more than "
-        f"{_UNSTEADY} x between rounds at " + "; ".join(wide) + ". The medians above mix quiet "
-        "and busy rounds, and a busy machine slows bm25s's scoring (which scatters copies of its "
-        "postings through memory with `np.add.at`) more than ours; compare them with the spread, "
-        "and with runs on a quieter machine.",
+        f"{_UNSTEADY} x between rounds at " + "; ".join(wide) + ". Each system runs its "
+        "queries in a block of its own, so a busy spell that falls on one system's block and not "
+        "on the other's moves a round's ratio either way: the medians above are less certain "
+        "than in a steady run; compare them with the spread and with runs on a quieter machine.",
     ]
 
 
